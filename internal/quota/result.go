@@ -1,0 +1,243 @@
+package quota
+
+import (
+	"fmt"
+	"math"
+	"time"
+)
+
+// Instance is one Amazon Connect instance found by discovery.
+type Instance struct {
+	ID     string
+	ARN    string
+	Alias  string
+	Region string
+	Status string
+}
+
+// Active reports whether the instance can be measured.
+func (i Instance) Active() bool { return i.Status == "ACTIVE" }
+
+// Measurement is a usage value produced by a collector.
+type Measurement struct {
+	Value float64
+	// Parent names the parent holding the maximum, for per-parent quotas.
+	Parent string
+	// Note explains how the value was read when that matters to a reader
+	// (for example "no datapoints in window: no activity, read as 0").
+	Note string
+	// Approximate is set when the value is an estimate (ApproximateTotalCount).
+	Approximate bool
+	// Err is set when the usage could not be read; the result is unknown.
+	Err error
+}
+
+// Limit is the value a quota is measured against.
+type Limit struct {
+	Value  float64
+	Source LimitSource
+	// Adjustable, when known from Service Quotas, overrides the catalog.
+	Adjustable *bool
+	// Name is the quota's name as Service Quotas returned it, if it did.
+	Name string
+	// Note tells the reader something about the limit (why a fallback was
+	// used).
+	Note string
+	// Err is set when no limit could be found; the result is unknown.
+	Err error
+}
+
+// Result is one evaluated quota: the row of a report.
+type Result struct {
+	ServiceCode string      `json:"service_code"`
+	QuotaCode   *string     `json:"quota_code"`
+	QuotaName   string      `json:"quota_name"`
+	Key         string      `json:"key"`
+	Scope       Scope       `json:"scope"`
+	Region      string      `json:"region,omitempty"`
+	Usage       *float64    `json:"usage"`
+	Limit       *float64    `json:"limit"`
+	LimitSource LimitSource `json:"limit_source,omitempty"`
+	Utilization *float64    `json:"utilization"`
+	Status      Status      `json:"status"`
+	Reason      string      `json:"reason,omitempty"`
+	Parent      string      `json:"parent,omitempty"`
+	Approximate bool        `json:"approximate,omitempty"`
+	Note        string      `json:"note,omitempty"`
+	Adjustable  bool        `json:"adjustable"`
+}
+
+// Evaluate turns a measurement and a limit into a Result. A quota is a
+// violation when its utilization is at or above threshold percent. Missing
+// usage or limit gives StatusUnknown with the reason, never 0%.
+func Evaluate(d Definition, m Measurement, l Limit, threshold float64) Result {
+	r := Result{
+		ServiceCode: d.ServiceCode,
+		QuotaName:   d.Name,
+		Key:         d.Key,
+		Scope:       d.Scope,
+		Parent:      m.Parent,
+		Approximate: m.Approximate,
+		Note:        m.Note,
+		Adjustable:  d.Adjustable,
+	}
+	if d.Code != "" {
+		code := d.Code
+		r.QuotaCode = &code
+	}
+	if l.Adjustable != nil {
+		r.Adjustable = *l.Adjustable
+	}
+	if l.Name != "" {
+		r.QuotaName = l.Name
+	}
+	r.Note = joinNote(r.Note, l.Note)
+	if m.Err != nil {
+		r.Status, r.Reason = StatusUnknown, "usage: "+m.Err.Error()
+		r.Parent, r.Approximate = "", false
+		return r
+	}
+	usage := m.Value
+	r.Usage = &usage
+	if l.Err != nil {
+		r.Status, r.Reason = StatusUnknown, "limit: "+l.Err.Error()
+		return r
+	}
+	limit := l.Value
+	r.Limit, r.LimitSource = &limit, l.Source
+	switch {
+	case limit > 0:
+		u := round2(usage / limit * 100)
+		r.Utilization = &u
+		r.Status = StatusOK
+		if u >= threshold {
+			r.Status = StatusViolation
+		}
+	case usage > 0:
+		r.Status = StatusViolation
+		r.Reason = fmt.Sprintf("usage %s against a limit of 0", FormatNumber(usage))
+	default:
+		r.Status = StatusOK
+		r.Note = joinNote(r.Note, "the limit is 0: this feature cannot be used until the quota is raised")
+	}
+	return r
+}
+
+func joinNote(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + "; " + b
+}
+
+// FormatDuration prints a duration the way people write it: 1h, 90m, 14d.
+func FormatDuration(d time.Duration) string {
+	switch {
+	case d >= 24*time.Hour && d%(24*time.Hour) == 0:
+		return fmt.Sprintf("%dd", d/(24*time.Hour))
+	case d >= time.Hour && d%time.Hour == 0:
+		return fmt.Sprintf("%dh", d/time.Hour)
+	case d >= time.Minute && d%time.Minute == 0:
+		return fmt.Sprintf("%dm", d/time.Minute)
+	}
+	return d.String()
+}
+
+func round2(f float64) float64 { return math.Round(f*100) / 100 }
+
+// FormatNumber prints a usage or limit without a needless fraction.
+func FormatNumber(f float64) string {
+	if f == math.Trunc(f) && math.Abs(f) < 1e15 {
+		return fmt.Sprintf("%d", int64(f))
+	}
+	return fmt.Sprintf("%.2f", f)
+}
+
+// Summary aggregates the results of one instance, or of the account.
+type Summary struct {
+	MetricsCount    int     `json:"metrics_count"`
+	ViolationsCount int     `json:"violations_count"`
+	UnknownCount    int     `json:"unknown_count"`
+	MaxUtilization  float64 `json:"max_utilization"`
+	AvgUtilization  float64 `json:"avg_utilization"`
+}
+
+// Summarize counts results; utilization figures cover known results only.
+func Summarize(rs []Result) Summary {
+	s := Summary{MetricsCount: len(rs)}
+	var sum float64
+	var n int
+	for _, r := range rs {
+		switch r.Status {
+		case StatusViolation:
+			s.ViolationsCount++
+		case StatusUnknown:
+			s.UnknownCount++
+		}
+		if r.Utilization != nil {
+			sum += *r.Utilization
+			n++
+			s.MaxUtilization = math.Max(s.MaxUtilization, *r.Utilization)
+		}
+	}
+	if n > 0 {
+		s.AvgUtilization = round2(sum / float64(n))
+	}
+	return s
+}
+
+// InstanceReport holds one instance's results.
+type InstanceReport struct {
+	InstanceID     string   `json:"instance_id"`
+	InstanceARN    string   `json:"instance_arn"`
+	InstanceAlias  string   `json:"instance_alias"`
+	Region         string   `json:"region"`
+	InstanceStatus string   `json:"instance_status"`
+	Metrics        []Result `json:"metrics"`
+	Summary        Summary  `json:"summary"`
+}
+
+// AccountReport holds the account-level results of every Region scanned.
+type AccountReport struct {
+	Metrics []Result `json:"metrics"`
+	Summary Summary  `json:"summary"`
+}
+
+// RunError is a problem of the run that is not one quota's unknown result:
+// a Region whose instances could not be listed, a catalog code AWS does not
+// know, a sink that failed.
+type RunError struct {
+	Region  string `json:"region,omitempty"`
+	Scope   string `json:"scope"`
+	Message string `json:"message"`
+}
+
+// Report is the document a run produces (the JSON output of scan and demo).
+type Report struct {
+	SchemaVersion int              `json:"schema_version"`
+	RunID         string           `json:"run_id"`
+	StartedAt     time.Time        `json:"started_at"`
+	FinishedAt    time.Time        `json:"finished_at"`
+	AccountID     string           `json:"account_id"`
+	Regions       []string         `json:"regions"`
+	Threshold     float64          `json:"threshold"`
+	Lookback      string           `json:"lookback"`
+	Instances     []InstanceReport `json:"instances"`
+	Account       AccountReport    `json:"account"`
+	Errors        []RunError       `json:"errors"`
+}
+
+// SchemaVersion is the version of the Report document layout.
+const SchemaVersion = 1
+
+// Totals sums the summaries of every instance and the account.
+func (r *Report) Totals() Summary {
+	all := append([]Result(nil), r.Account.Metrics...)
+	for _, in := range r.Instances {
+		all = append(all, in.Metrics...)
+	}
+	return Summarize(all)
+}
