@@ -1,0 +1,146 @@
+package awsapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/connect"
+)
+
+// connectServer answers ListUsers with an empty page; the first `throttle`
+// calls get Connect's throttling answer instead, and `deny` makes every
+// call an access-denied answer.
+func connectServer(t *testing.T, throttle int32, deny bool) (*httptest.Server, *[]time.Time) {
+	var mu sync.Mutex
+	var times []time.Time
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		times = append(times, time.Now())
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		switch {
+		case deny:
+			w.Header().Set("X-Amzn-ErrorType", "AccessDeniedException")
+			w.WriteHeader(http.StatusForbidden)
+			fmt.Fprint(w, `{"Message":"User is not authorized"}`)
+		case n.Add(1) <= throttle:
+			w.Header().Set("X-Amzn-ErrorType", "TooManyRequestsException")
+			w.WriteHeader(http.StatusTooManyRequests)
+			fmt.Fprint(w, `{"Message":"Rate exceeded"}`)
+		default:
+			fmt.Fprint(w, `{"UserSummaryList":[]}`)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &times
+}
+
+func factory(t *testing.T, url string, rates func(string, string) float64) *Factory {
+	t.Helper()
+	creds := credentials.NewStaticCredentialsProvider("AKID", "SECRET", "")
+	f, err := NewFactory(context.Background(), Options{
+		Region: "us-east-1", Endpoint: url, StaticCredentials: &creds, Share: 0.5, Rates: rates,
+		MaxBackoff: 20 * time.Millisecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func listUsers(ctx context.Context, f *Factory) error {
+	_, err := f.For("us-east-1").Connect.ListUsers(ctx, &connect.ListUsersInput{InstanceId: aws.String("i-1")})
+	return err
+}
+
+func TestPacerKeepsShareOfRate(t *testing.T) {
+	srv, times := connectServer(t, 0, false)
+	// 20 rps at a 50% share: 10 per second, burst 10.
+	f := factory(t, srv.URL, func(string, string) float64 { return 20 })
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	for range 25 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := listUsers(ctx, f); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	// In any one-second window: at most the burst plus one second of rate.
+	ts := *times
+	for i := range ts {
+		n := 0
+		for j := i; j < len(ts) && ts[j].Sub(ts[i]) < time.Second; j++ {
+			n++
+		}
+		if n > 20 {
+			t.Fatalf("%d calls within one second from call %d, want at most 20", n, i)
+		}
+	}
+	st := f.Pacer().Stats()
+	if len(st) != 1 || st[0].Operation != "ListUsers" || st[0].Calls != 25 {
+		t.Errorf("Stats() = %+v, want 25 ListUsers calls", st)
+	}
+}
+
+func TestThrottleIsRetriedAndCounted(t *testing.T) {
+	srv, _ := connectServer(t, 2, false)
+	f := factory(t, srv.URL, nil)
+	if err := listUsers(context.Background(), f); err != nil {
+		t.Fatalf("ListUsers after two throttles: %v", err)
+	}
+	st := f.Pacer().Stats()
+	if st[0].Calls != 3 || st[0].Throttled != 2 {
+		t.Errorf("Stats() = %+v, want 3 calls, 2 throttled", st[0])
+	}
+}
+
+func TestClassifyAndReason(t *testing.T) {
+	tests := []struct {
+		name     string
+		throttle int32
+		deny     bool
+		kind     Kind
+		reason   string
+	}{
+		{"access denied", 0, true, KindAccessDenied, "access denied: connect:ListUsers (AccessDeniedException: User is not authorized)"},
+		{"throttled after every retry", 100, false, KindThrottled, "throttled: connect:ListUsers (TooManyRequestsException, after retries)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, _ := connectServer(t, tt.throttle, tt.deny)
+			err := listUsers(context.Background(), factory(t, srv.URL, func(string, string) float64 { return 1000 }))
+			if err == nil {
+				t.Fatal("ListUsers succeeded, want an error")
+			}
+			if got := Classify(err); got != tt.kind {
+				t.Errorf("Classify() = %q, want %q", got, tt.kind)
+			}
+			if got := Reason(err); got != tt.reason {
+				t.Errorf("Reason() = %q, want %q", got, tt.reason)
+			}
+		})
+	}
+	if got := Classify(fmt.Errorf("x: %w", ErrMalformed)); got != KindMalformed {
+		t.Errorf("Classify(ErrMalformed) = %q", got)
+	}
+	if got := Classify(context.Canceled); got != KindCanceled {
+		t.Errorf("Classify(Canceled) = %q", got)
+	}
+	if got := Classify(errors.New("connection reset")); got != KindTransient {
+		t.Errorf("Classify(plain) = %q", got)
+	}
+}

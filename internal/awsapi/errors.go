@@ -1,0 +1,152 @@
+package awsapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/smithy-go"
+)
+
+// Kind is the small set of failure classes cqmon reasons about.
+type Kind string
+
+// Failure kinds.
+const (
+	KindThrottled    Kind = "throttled"
+	KindAccessDenied Kind = "access denied"
+	// KindNotEnabled: the service or feature is not enabled for the
+	// account or instance, or the resource does not exist.
+	KindNotEnabled Kind = "not enabled"
+	// KindNotInRegion: the service has no endpoint in the Region.
+	KindNotInRegion Kind = "not in region"
+	KindInvalid     Kind = "invalid request"
+	KindMalformed   Kind = "malformed response"
+	KindTransient   Kind = "transient"
+	KindCanceled    Kind = "canceled"
+)
+
+var codeKinds = map[string]Kind{
+	"AccessDeniedException":                 KindAccessDenied,
+	"AccessDenied":                          KindAccessDenied,
+	"UnauthorizedOperation":                 KindAccessDenied,
+	"UnrecognizedClientException":           KindAccessDenied,
+	"InvalidClientTokenId":                  KindAccessDenied,
+	"ExpiredTokenException":                 KindAccessDenied,
+	"ResourceNotFoundException":             KindNotEnabled,
+	"NoSuchResourceException":               KindNotEnabled,
+	"NotFoundException":                     KindNotEnabled,
+	"ServiceQuotaTemplateNotInUseException": KindNotEnabled,
+	"InvalidParameterException":             KindInvalid,
+	"InvalidRequestException":               KindInvalid,
+	"ValidationException":                   KindInvalid,
+	"IllegalArgumentException":              KindInvalid,
+	"UnknownOperationException":             KindNotInRegion,
+	"InternalServiceException":              KindTransient,
+	"InternalServerException":               KindTransient,
+	"ServiceException":                      KindTransient,
+}
+
+// ErrMalformed marks an answer that does not make sense (a pagination
+// token that repeats, a value of the wrong kind). Collectors wrap it.
+var ErrMalformed = errors.New("malformed response")
+
+// Classify puts an AWS call's error into one Kind.
+func Classify(err error) Kind {
+	if err == nil {
+		return ""
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return KindCanceled
+	}
+	if errors.Is(err, ErrMalformed) {
+		return KindMalformed
+	}
+	if throttles.IsErrorThrottle(err).Bool() || errors.As(err, new(*retry.MaxAttemptsError)) && hasThrottle(err) {
+		return KindThrottled
+	}
+	var api smithy.APIError
+	if errors.As(err, &api) {
+		if k, ok := codeKinds[api.ErrorCode()]; ok {
+			return k
+		}
+		if strings.Contains(api.ErrorCode(), "Throttl") {
+			return KindThrottled
+		}
+		return KindInvalid
+	}
+	var dns *net.DNSError
+	if errors.As(err, &dns) && dns.IsNotFound {
+		return KindNotInRegion
+	}
+	var de *smithy.DeserializationError
+	if errors.As(err, &de) {
+		return KindMalformed
+	}
+	return KindTransient
+}
+
+func hasThrottle(err error) bool {
+	var api smithy.APIError
+	return errors.As(err, &api) && throttles.IsErrorThrottle(api).Bool()
+}
+
+// Reason is a one-line, user-facing account of a failed call: its kind,
+// the operation and AWS's error code, e.g.
+// "access denied: connect:ListUsers (AccessDeniedException)".
+func Reason(err error) string {
+	if err == nil {
+		return ""
+	}
+	kind := Classify(err)
+	op := ""
+	var oe *smithy.OperationError
+	if errors.As(err, &oe) {
+		op = iamPrefix(oe.ServiceID) + ":" + oe.OperationName
+	}
+	detail := ""
+	var api smithy.APIError
+	if errors.As(err, &api) {
+		detail = api.ErrorCode()
+		if msg := api.ErrorMessage(); msg != "" && kind != KindThrottled {
+			detail += ": " + msg
+		}
+	} else {
+		detail = shortErr(err)
+	}
+	switch kind {
+	case KindThrottled:
+		detail += ", after retries"
+	}
+	if op == "" {
+		return fmt.Sprintf("%s (%s)", kind, detail)
+	}
+	return fmt.Sprintf("%s: %s (%s)", kind, op, detail)
+}
+
+func shortErr(err error) string {
+	s := err.Error()
+	if i := strings.LastIndex(s, ": "); i >= 0 && len(s)-i < 200 {
+		return s[i+2:]
+	}
+	return s
+}
+
+// iamPrefix maps the SDK's service ID to the IAM action prefix users see
+// in policies.
+func iamPrefix(serviceID string) string {
+	switch serviceID {
+	case "Connect":
+		return "connect"
+	case "Service Quotas":
+		return "servicequotas"
+	case "CloudWatch":
+		return "cloudwatch"
+	case "STS":
+		return "sts"
+	}
+	return strings.ToLower(strings.ReplaceAll(serviceID, " ", ""))
+}

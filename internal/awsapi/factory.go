@@ -1,0 +1,158 @@
+package awsapi
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	"github.com/aws/aws-sdk-go-v2/service/connect"
+	"github.com/aws/aws-sdk-go-v2/service/servicequotas"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go/middleware"
+)
+
+// DefaultMaxAttempts is how many times a call is tried in all (the first
+// try and four retries) before its quota is reported unknown. Throttling
+// answers back off exponentially with jitter, up to MaxBackoff.
+const DefaultMaxAttempts = 5
+
+// DefaultMaxBackoff caps one back-off delay between attempts.
+const DefaultMaxBackoff = 10 * time.Second
+
+// Options configures the factory.
+type Options struct {
+	// Region is the default Region; empty means the SDK's configured one.
+	Region string
+	// Profile is a shared-config profile name; empty means the default
+	// credential chain (AWS_PROFILE, environment keys, SSO, instance role).
+	Profile string
+	// Endpoint, when set, is the base endpoint of every client (the
+	// simulator). Otherwise the SDK resolves endpoints, honouring
+	// AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>.
+	Endpoint string
+	// StaticCredentials, when set, replace the credential chain and the
+	// shared config files are not read (used with the simulator, which
+	// needs no account, so a user's AWS_PROFILE cannot get in the way).
+	StaticCredentials *credentials.StaticCredentialsProvider
+	// Share of each operation's rate to use; 0 means DefaultShare.
+	Share float64
+	// Rates overrides DefaultRate (tests and benchmarks).
+	Rates func(service, operation string) float64
+	// MaxAttempts per call; 0 means DefaultMaxAttempts.
+	MaxAttempts int
+	// MaxBackoff caps one back-off delay; 0 means DefaultMaxBackoff.
+	MaxBackoff time.Duration
+}
+
+// Factory builds every AWS client cqmon uses, once per Region, all sharing
+// one Pacer.
+type Factory struct {
+	cfg   aws.Config
+	opts  Options
+	pacer *Pacer
+
+	mu      sync.Mutex
+	clients map[string]*Clients
+}
+
+// Clients are the service clients of one Region.
+type Clients struct {
+	Region        string
+	Connect       *connect.Client
+	ServiceQuotas *servicequotas.Client
+	CloudWatch    *cloudwatch.Client
+	STS           *sts.Client
+}
+
+// NewFactory loads the AWS configuration and prepares the factory.
+func NewFactory(ctx context.Context, opts Options) (*Factory, error) {
+	if opts.Share == 0 {
+		opts.Share = DefaultShare
+	}
+	if opts.MaxAttempts == 0 {
+		opts.MaxAttempts = DefaultMaxAttempts
+	}
+	if opts.MaxBackoff == 0 {
+		opts.MaxBackoff = DefaultMaxBackoff
+	}
+	var load []func(*config.LoadOptions) error
+	if opts.Region != "" {
+		load = append(load, config.WithRegion(opts.Region))
+	}
+	if opts.Profile != "" {
+		load = append(load, config.WithSharedConfigProfile(opts.Profile))
+	}
+	if opts.StaticCredentials != nil {
+		load = append(load,
+			config.WithCredentialsProvider(*opts.StaticCredentials),
+			config.WithSharedConfigFiles([]string{}),
+			config.WithSharedCredentialsFiles([]string{}),
+			config.WithSharedConfigProfile(""),
+		)
+	}
+	load = append(load, config.WithRetryer(func() aws.Retryer {
+		return retry.NewStandard(func(o *retry.StandardOptions) {
+			o.MaxAttempts = opts.MaxAttempts
+			o.MaxBackoff = opts.MaxBackoff
+			// The pacer already keeps cqmon under its share; the SDK's
+			// client-side retry quota would only turn a burst of throttles
+			// into "retry quota exceeded" failures.
+			o.RateLimiter = ratelimit.None
+		})
+	}))
+	cfg, err := config.LoadDefaultConfig(ctx, load...)
+	if err != nil {
+		return nil, fmt.Errorf("load AWS configuration: %w", err)
+	}
+	return &Factory{
+		cfg:     cfg,
+		opts:    opts,
+		pacer:   NewPacer(opts.Share, opts.Rates),
+		clients: map[string]*Clients{},
+	}, nil
+}
+
+// Region is the configured default Region ("" when none is configured).
+func (f *Factory) Region() string { return f.cfg.Region }
+
+// Pacer returns the pacer shared by every client.
+func (f *Factory) Pacer() *Pacer { return f.pacer }
+
+// For returns the clients of a Region, building them on first use.
+func (f *Factory) For(region string) *Clients {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if c, ok := f.clients[region]; ok {
+		return c
+	}
+	cfg := f.cfg.Copy()
+	cfg.Region = region
+	cfg.APIOptions = append(cfg.APIOptions, func(s *middleware.Stack) error { return f.pacer.AddTo(s) })
+	var base *string
+	if f.opts.Endpoint != "" {
+		base = aws.String(f.opts.Endpoint)
+	}
+	c := &Clients{
+		Region:        region,
+		Connect:       connect.NewFromConfig(cfg, func(o *connect.Options) { o.BaseEndpoint = orDefault(base, o.BaseEndpoint) }),
+		ServiceQuotas: servicequotas.NewFromConfig(cfg, func(o *servicequotas.Options) { o.BaseEndpoint = orDefault(base, o.BaseEndpoint) }),
+		CloudWatch:    cloudwatch.NewFromConfig(cfg, func(o *cloudwatch.Options) { o.BaseEndpoint = orDefault(base, o.BaseEndpoint) }),
+		STS:           sts.NewFromConfig(cfg, func(o *sts.Options) { o.BaseEndpoint = orDefault(base, o.BaseEndpoint) }),
+	}
+	f.clients[region] = c
+	return c
+}
+
+func orDefault(override, current *string) *string {
+	if override != nil {
+		return override
+	}
+	return current
+}

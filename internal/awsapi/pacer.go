@@ -1,0 +1,194 @@
+// Package awsapi is the one place where cqmon's AWS calls are shaped:
+// clients are built here, every call is paced through a per-operation
+// token bucket, retried by the SDK's standard retryer, counted, and its
+// failure classified. Collectors never sleep or retry by themselves.
+package awsapi
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"sync"
+	"time"
+
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/smithy-go/middleware"
+	"golang.org/x/time/rate"
+)
+
+// Rates, in requests per second, that AWS documents for the calls cqmon
+// makes. Throttles are per account and Region and shared with every other
+// caller, so cqmon spends only Share of each.
+const (
+	// ConnectDefaultRate is the Connect API's documented default for any
+	// operation not listed otherwise (2 rps, burst 5: Connect admin guide,
+	// "Amazon Connect API throttling quotas").
+	ConnectDefaultRate = 2.0
+	// ConnectListRate is the Service Quotas default (us-east-1) of the
+	// "Rate of <Operation> API requests" quota for the List operations that
+	// AWS raised to 10 rps (ListUsers, ListQueues, ListPrompts, ...).
+	ConnectListRate = 10.0
+	// ConnectIntegrationAssociationsRate is the documented 25 rps of
+	// ListIntegrationAssociations (Service Quotas shows 50).
+	ConnectIntegrationAssociationsRate = 25.0
+	// ServiceQuotasRate is a conservative budget for Service Quotas, whose
+	// own throttle is low and cannot be raised; AWS does not publish it.
+	ServiceQuotasRate = 5.0
+	// CloudWatchGetMetricDataRate is CloudWatch's default GetMetricData
+	// quota (50 transactions per second).
+	CloudWatchGetMetricDataRate = 50.0
+	// STSRate is a small budget for the one GetCallerIdentity of a run.
+	STSRate = 5.0
+	// DefaultShare is the part of each operation's rate cqmon uses, leaving
+	// the rest to the customer's production integrations.
+	DefaultShare = 0.5
+)
+
+// connectRates lists the Connect operations whose applied default is not
+// ConnectDefaultRate (Service Quotas "Rate of <Op> API requests", 2024).
+var connectRates = map[string]float64{
+	"ListUsers":                   ConnectListRate,
+	"ListQueues":                  ConnectListRate,
+	"ListRoutingProfiles":         ConnectListRate,
+	"ListRoutingProfileQueues":    ConnectListRate,
+	"ListQuickConnects":           ConnectListRate,
+	"ListQueueQuickConnects":      ConnectListRate,
+	"ListPrompts":                 ConnectListRate,
+	"ListHoursOfOperations":       ConnectListRate,
+	"ListAgentStatuses":           ConnectListRate,
+	"ListUserHierarchyGroups":     ConnectListRate,
+	"ListUserProficiencies":       ConnectListRate,
+	"ListPredefinedAttributes":    ConnectListRate,
+	"ListIntegrationAssociations": ConnectIntegrationAssociationsRate,
+}
+
+// DefaultRate returns the documented rate of a service's operation. The
+// service is the SDK's service ID ("Connect", "Service Quotas", ...).
+func DefaultRate(service, operation string) float64 {
+	switch service {
+	case "Connect":
+		if r, ok := connectRates[operation]; ok {
+			return r
+		}
+		return ConnectDefaultRate
+	case "Service Quotas":
+		return ServiceQuotasRate
+	case "CloudWatch":
+		return CloudWatchGetMetricDataRate
+	case "STS":
+		return STSRate
+	}
+	return ConnectDefaultRate
+}
+
+// OpStats counts the attempts of one operation.
+type OpStats struct {
+	Service   string `json:"service"`
+	Operation string `json:"operation"`
+	Calls     int    `json:"calls"`
+	Throttled int    `json:"throttled"`
+	Errors    int    `json:"errors"`
+}
+
+// Pacer owns one token bucket per (region, service, operation) and counts
+// every attempt that goes through it.
+type Pacer struct {
+	share float64
+	rates func(service, operation string) float64
+
+	mu      sync.Mutex
+	buckets map[string]*rate.Limiter
+	stats   map[string]*OpStats
+}
+
+// NewPacer returns a pacer spending share (0 < share <= 1) of each
+// operation's rate as given by rates (DefaultRate when nil).
+func NewPacer(share float64, rates func(service, operation string) float64) *Pacer {
+	if rates == nil {
+		rates = DefaultRate
+	}
+	return &Pacer{share: share, rates: rates, buckets: map[string]*rate.Limiter{}, stats: map[string]*OpStats{}}
+}
+
+func (p *Pacer) bucket(region, service, op string) (*rate.Limiter, *OpStats) {
+	key := region + "/" + service + "/" + op
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	b, ok := p.buckets[key]
+	if !ok {
+		r := p.rates(service, op) * p.share
+		// A burst of one second's budget (at least one call) keeps short
+		// fan-outs quick without ever exceeding the share over a second.
+		burst := int(r)
+		if burst < 1 {
+			burst = 1
+		}
+		b = rate.NewLimiter(rate.Limit(r), burst)
+		p.buckets[key] = b
+	}
+	st, ok := p.stats[service+"/"+op]
+	if !ok {
+		st = &OpStats{Service: service, Operation: op}
+		p.stats[service+"/"+op] = st
+	}
+	return b, st
+}
+
+// Stats returns the counts per operation, sorted by service and operation.
+func (p *Pacer) Stats() []OpStats {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := make([]OpStats, 0, len(p.stats))
+	for _, s := range p.stats {
+		out = append(out, *s)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Service != out[j].Service {
+			return out[i].Service < out[j].Service
+		}
+		return out[i].Operation < out[j].Operation
+	})
+	return out
+}
+
+var throttles = retry.IsErrorThrottles(retry.DefaultThrottles)
+
+// backoffFloor is the lowest fraction of its budget an operation is slowed
+// to after throttling responses.
+const backoffFloor = 0.125
+
+// HandleFinalize paces one attempt. It sits after the SDK's Retry step, so
+// every retry waits for its token too; a throttling answer halves the
+// operation's rate for the rest of the run (never below backoffFloor of it).
+func (p *Pacer) HandleFinalize(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+	region := awsmiddleware.GetRegion(ctx)
+	service, op := awsmiddleware.GetServiceID(ctx), awsmiddleware.GetOperationName(ctx)
+	b, st := p.bucket(region, service, op)
+	if err := b.Wait(ctx); err != nil {
+		return middleware.FinalizeOutput{}, middleware.Metadata{}, fmt.Errorf("pace %s %s: %w", service, op, err)
+	}
+	out, md, err := next.HandleFinalize(ctx, in)
+	p.mu.Lock()
+	st.Calls++
+	if err != nil {
+		st.Errors++
+		if throttles.IsErrorThrottle(err).Bool() {
+			st.Throttled++
+			floor := rate.Limit(p.rates(service, op) * p.share * backoffFloor)
+			if l := b.Limit() / 2; l >= floor {
+				b.SetLimitAt(time.Now(), l)
+			}
+		}
+	}
+	p.mu.Unlock()
+	return out, md, err
+}
+
+// ID names the middleware.
+func (p *Pacer) ID() string { return "cqmon.Pacer" }
+
+// AddTo installs the pacer on a client's middleware stack.
+func (p *Pacer) AddTo(stack *middleware.Stack) error {
+	return stack.Finalize.Insert(p, "Retry", middleware.After)
+}
