@@ -14,7 +14,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
-	"sort"
 
 	"github.com/cqmon/cqmon/internal/quota"
 )
@@ -156,19 +155,4 @@ func (c *Catalog) Lookup(key string) (quota.Definition, bool) {
 		return quota.Definition{}, false
 	}
 	return c.defs[i], true
-}
-
-// ServiceCodes returns the distinct Service Quotas service codes of the
-// given definitions that carry a quota code, sorted.
-func ServiceCodes(defs []quota.Definition) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, d := range defs {
-		if d.Code != "" && !seen[d.ServiceCode] {
-			seen[d.ServiceCode] = true
-			out = append(out, d.ServiceCode)
-		}
-	}
-	sort.Strings(out)
-	return out
 }

@@ -79,7 +79,7 @@ func TestInvalid(t *testing.T) {
 }
 
 func TestServiceCodes(t *testing.T) {
-	got := ServiceCodes(Default().Measured())
+	got := quota.ServiceCodes(Default().Measured())
 	if len(got) != 1 || got[0] != "connect" {
 		t.Errorf("ServiceCodes(measured) = %v", got)
 	}

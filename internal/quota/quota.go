@@ -7,6 +7,7 @@ package quota
 import (
 	"fmt"
 	"regexp"
+	"sort"
 )
 
 // Scope says what one value of a quota applies to.
@@ -138,4 +139,20 @@ func (d Definition) String() string {
 		return fmt.Sprintf("%s (%s/%s)", d.Name, d.ServiceCode, d.Code)
 	}
 	return fmt.Sprintf("%s (%s)", d.Name, d.ServiceCode)
+}
+
+// ServiceCodes returns the distinct service codes of the definitions that
+// carry a quota code, sorted: the services whose Service Quotas values a
+// run needs.
+func ServiceCodes(defs []Definition) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, d := range defs {
+		if d.Code != "" && !seen[d.ServiceCode] {
+			seen[d.ServiceCode] = true
+			out = append(out, d.ServiceCode)
+		}
+	}
+	sort.Strings(out)
+	return out
 }

@@ -1,0 +1,257 @@
+package collect
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/servicequotas"
+	sqtypes "github.com/aws/aws-sdk-go-v2/service/servicequotas/types"
+	"github.com/aws/smithy-go"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/cqmon/cqmon/internal/awsapi"
+	"github.com/cqmon/cqmon/internal/quota"
+)
+
+// sqPageSize is ListServiceQuotas' and ListAWSDefaultServiceQuotas' largest
+// MaxResults.
+const sqPageSize = 100
+
+// sqValue is one quota value as Service Quotas returned it.
+type sqValue struct {
+	value      float64
+	name       string
+	adjustable bool
+}
+
+// Limits holds the applied and default values of one Region's quotas and
+// answers, for each definition and instance, the limit to measure against.
+type Limits struct {
+	applied  map[string]sqValue // service/code: account-level applied value
+	star     map[string]sqValue // service/code: resource-level value for every resource ("*")
+	resource map[string]sqValue // service/code/ARN: value applied to that instance
+	defaults map[string]sqValue // service/code: AWS default
+	failed   map[string]error   // service code: why its values could not be read
+	listed   map[string]bool    // service codes whose default listing succeeded
+}
+
+// LimitProblem is a failure of a limits load that the run reports once.
+type LimitProblem struct {
+	ServiceCode string
+	Err         error
+}
+
+func sqKey(service, code string) string { return service + "/" + code }
+
+// LoadLimits reads applied values and AWS defaults for every service code
+// of defs. Per service code it lists the applied values at all levels
+// (account and resource, all instances at once) and the AWS defaults. Only
+// if Service Quotas answers the listing without any resource-level entry
+// (an endpoint that ignores QuotaAppliedAtLevel) does it ask per instance,
+// with the instance ARN as ContextId, and it keeps an answer as the
+// instance's own value only when the answer's QuotaContext names that ARN.
+func LoadLimits(ctx context.Context, api QuotasAPI, defs []quota.Definition, active []quota.Instance, fanout int) (*Limits, []LimitProblem) {
+	l := &Limits{
+		applied: map[string]sqValue{}, star: map[string]sqValue{}, resource: map[string]sqValue{},
+		defaults: map[string]sqValue{}, failed: map[string]error{}, listed: map[string]bool{},
+	}
+	var problems []LimitProblem
+	for _, svc := range quota.ServiceCodes(defs) {
+		sawResource, err := l.listApplied(ctx, api, svc)
+		if err != nil {
+			l.failed[svc] = err
+			problems = append(problems, LimitProblem{svc, fmt.Errorf("list applied quotas: %w", err)})
+		}
+		if err := l.listDefaults(ctx, api, svc); err != nil {
+			if l.failed[svc] == nil {
+				l.failed[svc] = err
+			}
+			problems = append(problems, LimitProblem{svc, fmt.Errorf("list AWS default quotas: %w", err)})
+		} else {
+			l.listed[svc] = true
+		}
+		if err == nil && l.failed[svc] == nil && !sawResource {
+			if err := l.askPerInstance(ctx, api, svc, defs, active, fanout); err != nil {
+				problems = append(problems, LimitProblem{svc, fmt.Errorf("get per-instance quotas: %w", err)})
+			}
+		}
+	}
+	return l, problems
+}
+
+func toValue(q sqtypes.ServiceQuota) sqValue {
+	return sqValue{value: aws.ToFloat64(q.Value), name: aws.ToString(q.QuotaName), adjustable: q.Adjustable}
+}
+
+// listApplied lists applied values at every level. It reports whether any
+// resource-level entry came back.
+func (l *Limits) listApplied(ctx context.Context, api QuotasAPI, svc string) (bool, error) {
+	level := sqtypes.AppliedLevelEnumAll
+	sawResource := false
+	var token *string
+	seen := map[string]bool{}
+	for {
+		out, err := api.ListServiceQuotas(ctx, &servicequotas.ListServiceQuotasInput{
+			ServiceCode: aws.String(svc), QuotaAppliedAtLevel: level, MaxResults: aws.Int32(sqPageSize), NextToken: token,
+		})
+		var apiErr smithy.APIError
+		if err != nil && level != "" && token == nil && errors.As(err, &apiErr) && apiErr.ErrorCode() == "ValidationException" {
+			// An endpoint without resource-level quotas: list account values.
+			level = ""
+			continue
+		}
+		if err != nil {
+			return sawResource, err
+		}
+		for _, q := range out.Quotas {
+			if q.QuotaCode == nil || q.Value == nil {
+				continue
+			}
+			key := sqKey(svc, *q.QuotaCode)
+			switch c := q.QuotaContext; {
+			case c == nil || c.ContextScope == sqtypes.QuotaContextScopeAccount:
+				l.applied[key] = toValue(q)
+			case aws.ToString(c.ContextId) == "*":
+				sawResource = true
+				l.star[key] = toValue(q)
+			default:
+				sawResource = true
+				l.resource[key+"/"+aws.ToString(c.ContextId)] = toValue(q)
+			}
+		}
+		if out.NextToken == nil || *out.NextToken == "" {
+			return sawResource, nil
+		}
+		if seen[*out.NextToken] {
+			return sawResource, errRepeatedToken
+		}
+		seen[*out.NextToken] = true
+		token = out.NextToken
+	}
+}
+
+func (l *Limits) listDefaults(ctx context.Context, api QuotasAPI, svc string) error {
+	p := servicequotas.NewListAWSDefaultServiceQuotasPaginator(api, &servicequotas.ListAWSDefaultServiceQuotasInput{
+		ServiceCode: aws.String(svc), MaxResults: aws.Int32(sqPageSize),
+	})
+	for p.HasMorePages() {
+		out, err := p.NextPage(ctx)
+		if err != nil {
+			return err
+		}
+		for _, q := range out.Quotas {
+			if q.QuotaCode != nil && q.Value != nil {
+				l.defaults[sqKey(svc, *q.QuotaCode)] = toValue(q)
+			}
+		}
+	}
+	return nil
+}
+
+// askPerInstance asks GetServiceQuota with each instance's ARN as
+// ContextId for every instance-scoped quota of svc.
+func (l *Limits) askPerInstance(ctx context.Context, api QuotasAPI, svc string, defs []quota.Definition, active []quota.Instance, fanout int) error {
+	var mu sync.Mutex
+	var firstErr error
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(max(1, fanout))
+	for _, d := range defs {
+		if d.Code == "" || d.ServiceCode != svc || d.Scope == quota.ScopeAccount {
+			continue
+		}
+		for _, in := range active {
+			g.Go(func() error {
+				out, err := api.GetServiceQuota(ctx, &servicequotas.GetServiceQuotaInput{
+					ServiceCode: aws.String(svc), QuotaCode: aws.String(d.Code), ContextId: aws.String(in.ARN),
+				})
+				mu.Lock()
+				defer mu.Unlock()
+				if err != nil {
+					if firstErr == nil {
+						firstErr = err
+					}
+					return nil
+				}
+				q := out.Quota
+				if q == nil || q.Value == nil {
+					return nil
+				}
+				if c := q.QuotaContext; c != nil && c.ContextScope == sqtypes.QuotaContextScopeResource && aws.ToString(c.ContextId) == in.ARN {
+					l.resource[sqKey(svc, d.Code)+"/"+in.ARN] = toValue(*q)
+				} else if _, ok := l.applied[sqKey(svc, d.Code)]; !ok {
+					l.applied[sqKey(svc, d.Code)] = toValue(*q)
+				}
+				return nil
+			})
+		}
+	}
+	_ = g.Wait()
+	return firstErr
+}
+
+// For returns the limit of d for an instance (nil for account quotas):
+// the value applied to the instance, else the account-level applied value,
+// else the AWS default, else the catalog's documented default.
+func (l *Limits) For(d quota.Definition, in *quota.Instance) quota.Limit {
+	if d.Code == "" {
+		return catalogLimit(d, "AWS publishes no Service Quotas code for this quota")
+	}
+	key := sqKey(d.ServiceCode, d.Code)
+	if in != nil {
+		if v, ok := l.resource[key+"/"+in.ARN]; ok {
+			return v.limit(quota.LimitInstance)
+		}
+		if v, ok := l.star[key]; ok {
+			return v.limit(quota.LimitAccount)
+		}
+	}
+	if v, ok := l.applied[key]; ok {
+		return v.limit(quota.LimitAccount)
+	}
+	if v, ok := l.defaults[key]; ok {
+		return v.limit(quota.LimitAWSDefault)
+	}
+	if err := l.failed[d.ServiceCode]; err != nil {
+		return catalogLimit(d, "Service Quotas did not answer ("+awsapi.Reason(err)+")")
+	}
+	return catalogLimit(d, fmt.Sprintf("Service Quotas does not list %s in this Region", d.Code))
+}
+
+// UnknownCodes returns the catalog codes that Service Quotas listed
+// neither as applied nor as default although it answered for their
+// service: codes AWS does not know here.
+func (l *Limits) UnknownCodes(defs []quota.Definition) []quota.Definition {
+	var out []quota.Definition
+	for _, d := range defs {
+		if d.Code == "" || !l.listed[d.ServiceCode] {
+			continue
+		}
+		key := sqKey(d.ServiceCode, d.Code)
+		if _, ok := l.defaults[key]; ok {
+			continue
+		}
+		if _, ok := l.applied[key]; ok {
+			continue
+		}
+		if _, ok := l.star[key]; ok {
+			continue
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+func (v sqValue) limit(src quota.LimitSource) quota.Limit {
+	adj := v.adjustable
+	return quota.Limit{Value: v.value, Source: src, Adjustable: &adj, Name: v.name}
+}
+
+func catalogLimit(d quota.Definition, why string) quota.Limit {
+	if d.Default == nil {
+		return quota.Limit{Err: fmt.Errorf("no limit: %s, and AWS documents no default", why)}
+	}
+	return quota.Limit{Value: *d.Default, Source: quota.LimitCatalog, Note: "limit is the documented default: " + why}
+}

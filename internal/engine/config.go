@@ -1,0 +1,59 @@
+// Package engine runs one monitoring pass: it discovers the Amazon Connect
+// instances of each Region, reads applied limits, runs the collectors, and
+// evaluates every measured quota into a report.
+package engine
+
+import (
+	"fmt"
+	"regexp"
+	"time"
+)
+
+// Defaults of a run.
+const (
+	DefaultThreshold   = 80
+	DefaultLookback    = time.Hour
+	DefaultConcurrency = 8
+	// MaxLookback is how far back CloudWatch keeps one-minute data that
+	// Connect's concurrency metrics are published at (two weeks).
+	MaxLookback = 14 * 24 * time.Hour
+)
+
+// Config is one run's configuration, filled from flags (CLI) or the
+// environment (Lambda) and checked by Validate.
+type Config struct {
+	// Regions to scan; empty means the SDK's configured Region.
+	Regions []string
+	// Threshold in percent (1–99): a quota at or above it is a violation.
+	Threshold float64
+	// Lookback is the window for peak-over-window metrics.
+	Lookback time.Duration
+	// Concurrency bounds the calls in flight at once.
+	Concurrency int
+}
+
+// DefaultConfig returns the configuration of a run with no options.
+func DefaultConfig() Config {
+	return Config{Threshold: DefaultThreshold, Lookback: DefaultLookback, Concurrency: DefaultConcurrency}
+}
+
+var regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$`)
+
+// Validate checks every field and names the first bad one with its value.
+func (c Config) Validate() error {
+	for _, r := range c.Regions {
+		if !regionPattern.MatchString(r) {
+			return fmt.Errorf("regions: %q is not an AWS Region name (like us-east-1)", r)
+		}
+	}
+	if c.Threshold < 1 || c.Threshold > 99 {
+		return fmt.Errorf("threshold: %v is outside 1–99 (percent)", c.Threshold)
+	}
+	if c.Lookback < time.Minute || c.Lookback > MaxLookback {
+		return fmt.Errorf("lookback: %s is outside 1m–%s", c.Lookback, MaxLookback)
+	}
+	if c.Concurrency < 1 || c.Concurrency > 64 {
+		return fmt.Errorf("concurrency: %d is outside 1–64", c.Concurrency)
+	}
+	return nil
+}

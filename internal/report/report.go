@@ -1,0 +1,141 @@
+// Package report renders a run's report and the quota catalog for people
+// (aligned text tables) and for programs (JSON).
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/cqmon/cqmon/internal/quota"
+)
+
+// JSON writes the report document, indented.
+func JSON(w io.Writer, rep *quota.Report) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(rep)
+}
+
+// Table writes the report grouped by instance, violations first.
+func Table(w io.Writer, rep *quota.Report) error {
+	bw := &errWriter{w: w}
+	account := rep.AccountID
+	if account == "" {
+		account = "unknown"
+	}
+	bw.printf("cqmon report  run %s  account %s  regions %s  threshold %s%%  lookback %s\n",
+		rep.RunID, account, strings.Join(rep.Regions, ","), quota.FormatNumber(rep.Threshold), rep.Lookback)
+	t := rep.Totals()
+	bw.printf("%d instance(s), %d quotas measured: %d violation(s), %d unknown\n",
+		len(rep.Instances), t.MetricsCount, t.ViolationsCount, t.UnknownCount)
+
+	for _, in := range rep.Instances {
+		bw.printf("\nINSTANCE %s (%s)  %s  %s\n", orDash(in.InstanceAlias), in.InstanceID, in.Region, in.InstanceStatus)
+		if in.InstanceStatus != "ACTIVE" {
+			bw.printf("  not measured: only ACTIVE instances are measured\n")
+			continue
+		}
+		s := in.Summary
+		bw.printf("  %d quotas, %d violation(s), %d unknown, max %s, average %s\n",
+			s.MetricsCount, s.ViolationsCount, s.UnknownCount, pct(&s.MaxUtilization), pct(&s.AvgUtilization))
+		results(bw, in.Metrics, false)
+	}
+	if len(rep.Account.Metrics) > 0 {
+		bw.printf("\nACCOUNT %s\n", account)
+		results(bw, rep.Account.Metrics, true)
+	}
+	if len(rep.Errors) > 0 {
+		bw.printf("\nRUN ERRORS\n")
+		for _, e := range rep.Errors {
+			where := e.Scope
+			if e.Region != "" {
+				where = e.Region + " " + e.Scope
+			}
+			bw.printf("  %s: %s\n", where, e.Message)
+		}
+	}
+	bw.printf("\nLimit from: instance = applied to this instance; account = applied account-wide; aws-default = AWS default (nothing applied); catalog = documented default (Service Quotas had no value).\n")
+	return bw.err
+}
+
+func results(bw *errWriter, rs []quota.Result, withRegion bool) {
+	tw := tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
+	head := "  STATUS\tQUOTA\tCODE\tUSAGE\tLIMIT\tUTIL\tLIMIT FROM\tDETAIL\n"
+	if withRegion {
+		head = "  STATUS\tREGION\tQUOTA\tCODE\tUSAGE\tLIMIT\tUTIL\tLIMIT FROM\tDETAIL\n"
+	}
+	fmt.Fprint(tw, head)
+	for _, r := range rs {
+		code := "-"
+		if r.QuotaCode != nil {
+			code = *r.QuotaCode
+		}
+		usage := num(r.Usage)
+		if r.Approximate {
+			usage = "~" + usage
+		}
+		cols := []string{strings.ToUpper(string(r.Status)), r.QuotaName, code, usage, num(r.Limit), pct(r.Utilization), orDash(string(r.LimitSource)), detail(r)}
+		if withRegion {
+			cols = append(cols[:1], append([]string{r.Region}, cols[1:]...)...)
+		}
+		fmt.Fprintf(tw, "  %s\n", strings.Join(cols, "\t"))
+	}
+	tw.Flush()
+}
+
+// detail is the last column: why a result is unknown, where a per-parent
+// maximum sits, and notes.
+func detail(r quota.Result) string {
+	var parts []string
+	if r.Reason != "" {
+		parts = append(parts, r.Reason)
+	}
+	if r.Parent != "" {
+		parts = append(parts, "max at "+r.Parent)
+	}
+	if r.Note != "" {
+		parts = append(parts, r.Note)
+	}
+	return strings.Join(parts, "; ")
+}
+
+func num(f *float64) string {
+	if f == nil {
+		return "-"
+	}
+	return quota.FormatNumber(*f)
+}
+
+func pct(f *float64) string {
+	if f == nil {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f%%", *f)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// errWriter keeps the first write error so rendering code stays linear.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	e.err = err
+	return n, err
+}
+
+func (e *errWriter) printf(format string, args ...any) { fmt.Fprintf(e, format, args...) }
