@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -21,7 +22,8 @@ func CatalogJSON(w io.Writer, defs []quota.Definition) error {
 // scope, and how the usage is measured or why it cannot be.
 func CatalogTable(w io.Writer, defs []quota.Definition) error {
 	bw := &errWriter{w: w}
-	tw := tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
+	var buf bytes.Buffer
+	tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', 0)
 	fmt.Fprint(tw, "SERVICE\tQUOTA CODE\tQUOTA\tDEFAULT\tSCOPE\tMEASURED\tUSAGE SOURCE OR WHY NOT\n")
 	measured := 0
 	for _, d := range defs {
@@ -49,6 +51,7 @@ func CatalogTable(w io.Writer, defs []quota.Definition) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", svc, code, d.Name, def, scope, yes, oneLine(how))
 	}
 	tw.Flush()
+	writeTrimmed(bw, buf.Bytes())
 	bw.printf("\n%d quotas, %d measured, %d not measured.\n", len(defs), measured, len(defs)-measured)
 	return bw.err
 }

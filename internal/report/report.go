@@ -3,6 +3,7 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -62,7 +63,9 @@ func Table(w io.Writer, rep *quota.Report) error {
 }
 
 func results(bw *errWriter, rs []quota.Result, withRegion bool) {
-	tw := tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
+	var buf bytes.Buffer
+	defer func() { writeTrimmed(bw, buf.Bytes()) }()
+	tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', 0)
 	head := "  STATUS\tQUOTA\tCODE\tUSAGE\tLIMIT\tUTIL\tLIMIT FROM\tDETAIL\n"
 	if withRegion {
 		head = "  STATUS\tREGION\tQUOTA\tCODE\tUSAGE\tLIMIT\tUTIL\tLIMIT FROM\tDETAIL\n"
@@ -121,6 +124,19 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// writeTrimmed writes lines without the padding tabwriter leaves after an
+// empty last column.
+func writeTrimmed(w io.Writer, b []byte) {
+	for _, line := range bytes.SplitAfter(b, []byte("\n")) {
+		nl := bytes.HasSuffix(line, []byte("\n"))
+		line = bytes.TrimRight(line, " \n")
+		if nl {
+			line = append(line, '\n')
+		}
+		w.Write(line)
+	}
 }
 
 // errWriter keeps the first write error so rendering code stays linear.

@@ -1,0 +1,94 @@
+package report
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/cqmon/cqmon/internal/quota"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if diff := cmp.Diff(string(want), string(got)); diff != "" {
+		t.Errorf("%s mismatch (-want +got):\n%s", name, diff)
+	}
+}
+
+func f(v float64) *float64 { return &v }
+
+func sampleReport() *quota.Report {
+	t0 := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	def := func(key, code, name string) quota.Definition {
+		return quota.Definition{Key: key, ServiceCode: "connect", Code: code, Name: name, Scope: quota.ScopeInstance, Adjustable: true}
+	}
+	prod := []quota.Result{
+		quota.Evaluate(def("connect.contact_flows", "L-22922690", "Contact flows per instance"), quota.Measurement{Value: 147}, quota.Limit{Value: 100, Source: quota.LimitAWSDefault}, 80),
+		quota.Evaluate(def("connect.users", "L-9A46857E", "Users per instance"), quota.Measurement{Value: 1700}, quota.Limit{Value: 2000, Source: quota.LimitInstance}, 80),
+		quota.Evaluate(def("connect.task_templates", "", "Task templates per instance"), quota.Measurement{Value: 3}, quota.Limit{Value: 50, Source: quota.LimitCatalog, Note: "limit is the documented default: AWS publishes no Service Quotas code for this quota"}, 80),
+		quota.Evaluate(def("connect.lambda_functions", "L-E3D2F503", "AWS Lambda functions per instance"), quota.Measurement{Err: errors.New("access denied: connect:ListLambdaFunctions (AccessDeniedException)")}, quota.Limit{Value: 50, Source: quota.LimitAWSDefault}, 80),
+		quota.Evaluate(def("connect.concurrent_chats", "L-D4BA6F6E", "Concurrent active chats per instance"), quota.Measurement{Value: 0, Note: "no datapoints in the last 1h: Connect publishes ConcurrentActiveChats only when there is activity, read as 0"}, quota.Limit{Value: 500, Source: quota.LimitAccount}, 80),
+	}
+	acct := quota.Evaluate(quota.Definition{Key: "connect.instances", ServiceCode: "connect", Code: "L-AA17A6B9", Name: "Amazon Connect instance count", Scope: quota.ScopeAccount}, quota.Measurement{Value: 2}, quota.Limit{Value: 10, Source: quota.LimitAccount}, 80)
+	acct.Region = "us-east-1"
+	rep := &quota.Report{
+		SchemaVersion: quota.SchemaVersion, RunID: "20261127T120000Z-0a1b2c3d", StartedAt: t0, FinishedAt: t0.Add(3 * time.Second),
+		AccountID: "123456789012", Regions: []string{"us-east-1"}, Threshold: 80, Lookback: "1h",
+		Instances: []quota.InstanceReport{
+			{InstanceID: "i-prod", InstanceARN: "arn:aws:connect:us-east-1:123456789012:instance/i-prod", InstanceAlias: "acme-prod", Region: "us-east-1", InstanceStatus: "ACTIVE", Metrics: prod, Summary: quota.Summarize(prod)},
+			{InstanceID: "i-next", InstanceARN: "arn:aws:connect:us-east-1:123456789012:instance/i-next", InstanceAlias: "acme-next", Region: "us-east-1", InstanceStatus: "CREATION_IN_PROGRESS", Metrics: []quota.Result{}},
+		},
+		Account: quota.AccountReport{Metrics: []quota.Result{acct}, Summary: quota.Summarize([]quota.Result{acct})},
+		Errors:  []quota.RunError{{Region: "us-east-1", Scope: "catalog", Message: "Service Quotas does not know L-DFA239E1"}},
+	}
+	return rep
+}
+
+func TestTable(t *testing.T) {
+	var b bytes.Buffer
+	if err := Table(&b, sampleReport()); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "report.txt", b.Bytes())
+}
+
+func TestJSON(t *testing.T) {
+	var b bytes.Buffer
+	if err := JSON(&b, sampleReport()); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "report.json", b.Bytes())
+}
+
+func TestCatalogTable(t *testing.T) {
+	five := 5.0
+	defs := []quota.Definition{
+		{Key: "connect.phone_numbers", Service: "Amazon Connect", ServiceCode: "connect", Code: "L-8F812903", Name: "Phone numbers per instance", Default: &five, Scope: quota.ScopeInstance,
+			Usage: quota.Usage{Kind: quota.UsageCount, Measure: "connect.phone_numbers", Source: "connect:ListPhoneNumbersV2"}},
+		{Key: "connect.x", Service: "Amazon Connect", ServiceCode: "connect", Name: "Saved reports per instance", Scope: quota.ScopeInstance,
+			Usage: quota.Usage{Kind: quota.UsageNone, Why: "no List or Search API for saved reports"}},
+	}
+	var b bytes.Buffer
+	if err := CatalogTable(&b, defs); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "catalog.txt", b.Bytes())
+}
