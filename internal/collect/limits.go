@@ -197,7 +197,7 @@ func (l *Limits) askPerInstance(ctx context.Context, api QuotasAPI, svc string, 
 // else the AWS default, else the catalog's documented default.
 func (l *Limits) For(d quota.Definition, in *quota.Instance) quota.Limit {
 	if d.Code == "" {
-		return catalogLimit(d, "AWS publishes no Service Quotas code for this quota")
+		return catalogLimit(d, "no Service Quotas code")
 	}
 	key := sqKey(d.ServiceCode, d.Code)
 	if in != nil {
@@ -253,5 +253,5 @@ func catalogLimit(d quota.Definition, why string) quota.Limit {
 	if d.Default == nil {
 		return quota.Limit{Err: fmt.Errorf("no limit: %s, and AWS documents no default", why)}
 	}
-	return quota.Limit{Value: *d.Default, Source: quota.LimitCatalog, Note: "limit is the documented default: " + why}
+	return quota.Limit{Value: *d.Default, Source: quota.LimitCatalog, Note: "documented default: " + why}
 }

@@ -2,6 +2,7 @@ package collect
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -89,6 +90,19 @@ func TestRegistryMatchesCatalogMeasures(t *testing.T) {
 	for m := range byMeasure {
 		if m == "" {
 			t.Error("a family declares an empty measure")
+		}
+	}
+}
+
+func TestIAMActionsAreReadOnly(t *testing.T) {
+	acts := IAMActions()
+	if len(acts) < 30 {
+		t.Fatalf("IAMActions() = %d actions, want every call the collectors make", len(acts))
+	}
+	for _, a := range acts {
+		verb := a[strings.Index(a, ":")+1:]
+		if !strings.HasPrefix(verb, "List") && !strings.HasPrefix(verb, "Get") && !strings.HasPrefix(verb, "Search") {
+			t.Errorf("%s is not a read-only action", a)
 		}
 	}
 }

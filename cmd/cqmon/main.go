@@ -1,0 +1,149 @@
+// Command cqmon monitors Amazon Connect service quotas: it finds every
+// Connect instance, measures the usage of every quota it can against the
+// limit applied to that instance, and reports what is close to its limit.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+)
+
+// Exit statuses.
+const (
+	// exitOK: the run completed, whether or not it found violations.
+	exitOK = 0
+	// exitIncomplete: the run could not complete (no credentials, no
+	// Region could be scanned, output could not be written).
+	exitIncomplete = 1
+	// exitUsage: bad flags, arguments or configuration.
+	exitUsage = 2
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+const usage = `cqmon: monitor Amazon Connect service quotas.
+
+Usage:
+  cqmon scan      [flags]   measure every quota of every Connect instance in the account
+  cqmon demo      [flags]   the same run against the built-in AWS simulator (no account needed)
+  cqmon catalog   [flags]   list every quota cqmon knows, and how its usage is measured
+  cqmon simulate  [flags]   serve the AWS simulator for other tools
+  cqmon iam-policy          print the IAM policy a scan needs (read-only)
+  cqmon help
+
+Run "cqmon <command> -h" for a command's flags.
+Exit status: 0 run completed (violations or not), 1 run could not complete, 2 bad usage.
+`
+
+// usageError marks errors that exit with exitUsage.
+type usageError struct{ err error }
+
+func (u usageError) Error() string { return u.err.Error() }
+
+func usagef(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	var err error
+	switch cmd, rest := args[0], args[1:]; cmd {
+	case "scan":
+		err = cmdScan(ctx, rest, stdout, stderr)
+	case "demo":
+		err = cmdDemo(ctx, rest, stdout, stderr)
+	case "catalog":
+		err = cmdCatalog(rest, stdout, stderr)
+	case "simulate":
+		err = cmdSimulate(ctx, rest, stdout, stderr)
+	case "iam-policy":
+		err = cmdIAMPolicy(rest, stdout, stderr)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	default:
+		fmt.Fprintf(stderr, "cqmon: unknown command %q\n\n%s", cmd, usage)
+		return exitUsage
+	}
+	var ue usageError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "cqmon %s: %v\n", args[0], err)
+		return exitUsage
+	default:
+		fmt.Fprintf(stderr, "cqmon %s: %v\n", args[0], err)
+		return exitIncomplete
+	}
+}
+
+// newFlagSet returns a flag set that reports errors instead of exiting.
+func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("cqmon "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+// parse parses flags and refuses positional arguments.
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err}
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q", fs.Arg(0))
+	}
+	return nil
+}
+
+// outputFlag is --output, checked when parsed.
+type outputFlag string
+
+func (o *outputFlag) String() string { return string(*o) }
+
+func (o *outputFlag) Set(v string) error {
+	switch v {
+	case "table", "json":
+		*o = outputFlag(v)
+		return nil
+	}
+	return fmt.Errorf("%q is not one of table, json", v)
+}
+
+// listFlag is a comma-separated list.
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+
+func (l *listFlag) Set(v string) error {
+	*l = nil
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			*l = append(*l, s)
+		}
+	}
+	if len(*l) == 0 {
+		return fmt.Errorf("%q names no value", v)
+	}
+	return nil
+}

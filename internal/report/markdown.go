@@ -1,0 +1,68 @@
+package report
+
+import (
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/cqmon/cqmon/internal/quota"
+)
+
+// CatalogMarkdown writes the coverage section of the README: per service,
+// the measured quotas with their codes and usage sources, and how many
+// quotas are not measured. It is generated from the catalog, never typed.
+func CatalogMarkdown(w io.Writer, defs []quota.Definition) error {
+	bw := &errWriter{w: w}
+	type svc struct {
+		name                 string
+		measured, unmeasured []quota.Definition
+	}
+	byService := map[string]*svc{}
+	var order []string
+	for _, d := range defs {
+		s, ok := byService[d.Service]
+		if !ok {
+			s = &svc{name: d.Service}
+			byService[d.Service] = s
+			order = append(order, d.Service)
+		}
+		if d.Measured() {
+			s.measured = append(s.measured, d)
+		} else {
+			s.unmeasured = append(s.unmeasured, d)
+		}
+	}
+	sort.Strings(order)
+	total := 0
+	for _, n := range order {
+		total += len(byService[n].measured)
+	}
+	bw.printf("%d quotas in the catalog, %d measured from a real usage source.\n\n", len(defs), total)
+	bw.printf("| Service | Measured | Not measured |\n|---|---:|---:|\n")
+	for _, n := range order {
+		s := byService[n]
+		bw.printf("| %s | %d | %d |\n", n, len(s.measured), len(s.unmeasured))
+	}
+	for _, n := range order {
+		s := byService[n]
+		if len(s.measured) == 0 {
+			continue
+		}
+		bw.printf("\n**%s** (service code `%s`)\n\n| Quota | Code | Scope | Usage from |\n|---|---|---|---|\n", n, s.measured[0].ServiceCode)
+		for _, d := range s.measured {
+			code := d.Code
+			if code == "" {
+				code = "—"
+			}
+			scope := string(d.Scope)
+			if d.Parent != "" {
+				scope = "per " + d.Parent
+			}
+			bw.printf("| %s | %s | %s | %s |\n", mdEscape(d.Name), code, scope, mdEscape(d.Usage.Source))
+		}
+	}
+	bw.printf("\nRun `cqmon catalog` for every quota, including why each unmeasured one cannot be measured.\n")
+	return bw.err
+}
+
+func mdEscape(s string) string { return strings.ReplaceAll(oneLine(s), "|", `\|`) }
