@@ -1,0 +1,155 @@
+// Package alert tells people about quotas close to their limit, once per
+// piece of news. It plans one consolidated message per Amazon Connect
+// instance (and one for account-level quotas) from a report and the alert
+// state remembered between runs, renders it for email, chat and programs,
+// sends it to every configured channel, and advances the remembered state
+// only for messages every channel accepted.
+//
+// A quota is told about when it newly crosses the threshold, when it
+// escalates to a higher severity band, as a reminder once RemindAfter has
+// passed since it was last told about, and once when it recovers below the
+// threshold minus the hysteresis. Unknown results never alert and never
+// recover a quota.
+package alert
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/cqmon/cqmon/internal/quota"
+)
+
+// Defaults of the alert configuration.
+const (
+	// DefaultThreshold is used when neither the configuration nor the
+	// report names a threshold (percent).
+	DefaultThreshold = 80
+	// DefaultRemindAfter is how long a quota that stays high goes without
+	// being mentioned before a reminder: once a day keeps a long-standing
+	// problem visible without becoming noise.
+	DefaultRemindAfter = 24 * time.Hour
+	// DefaultHysteresis is how many percentage points below the threshold
+	// a quota must drop to count as recovered, so a quota hovering at the
+	// line does not alternate between alert and recovery.
+	DefaultHysteresis = 5
+)
+
+// Config decides what is news. Start from DefaultConfig.
+type Config struct {
+	// Threshold in percent; 0 means the report's threshold.
+	Threshold float64
+	// RemindAfter is the least time between two messages about a quota
+	// that stays at the same severity; 0 means DefaultRemindAfter.
+	RemindAfter time.Duration
+	// Hysteresis in percentage points: a quota recovers when its
+	// utilization drops below Threshold-Hysteresis.
+	Hysteresis float64
+	// Mutes lists quotas and instances that never alert.
+	Mutes []Mute
+	// Now returns the current time; nil means time.Now.
+	Now func() time.Time
+}
+
+// DefaultConfig returns the configuration used when no option is given.
+func DefaultConfig() Config {
+	return Config{RemindAfter: DefaultRemindAfter, Hysteresis: DefaultHysteresis}
+}
+
+// Validate checks every field and names the first bad one with its value.
+func (c Config) Validate() error {
+	if c.Threshold != 0 && (c.Threshold < 1 || c.Threshold > 99) {
+		return fmt.Errorf("threshold: %v is outside 1–99 (percent)", c.Threshold)
+	}
+	if c.RemindAfter < 0 || c.RemindAfter > 0 && c.RemindAfter < time.Minute {
+		return fmt.Errorf("remind-after: %s is shorter than 1m", c.RemindAfter)
+	}
+	if c.Hysteresis < 0 || c.Hysteresis > 50 {
+		return fmt.Errorf("hysteresis: %v is outside 0–50 (percentage points)", c.Hysteresis)
+	}
+	if c.Threshold != 0 && c.Hysteresis >= c.Threshold {
+		return fmt.Errorf("hysteresis: %v is not below the threshold %v", c.Hysteresis, c.Threshold)
+	}
+	return nil
+}
+
+// resolved fills the defaults that depend on the report.
+func (c Config) resolved(rep *quota.Report) Config {
+	if c.Threshold == 0 {
+		c.Threshold = rep.Threshold
+	}
+	if c.Threshold == 0 {
+		c.Threshold = DefaultThreshold
+	}
+	if c.RemindAfter == 0 {
+		c.RemindAfter = DefaultRemindAfter
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	return c
+}
+
+// Severity is the band a quota's utilization falls in. The bands above the
+// threshold follow the seed's 85/90/95 marks; a threshold above a mark
+// simply leaves the lower bands unused.
+type Severity string
+
+// Severities, lowest first.
+const (
+	// SeverityOK: below the threshold.
+	SeverityOK Severity = "ok"
+	// SeverityWarning: from the threshold up to 85%.
+	SeverityWarning Severity = "warning"
+	// SeverityHigh: from 85% up to 90%.
+	SeverityHigh Severity = "high"
+	// SeverityCritical: from 90% up to 95%.
+	SeverityCritical Severity = "critical"
+	// SeverityEmergency: from 95% up to 100%.
+	SeverityEmergency Severity = "emergency"
+	// SeverityExceeded: at or over the limit, including any usage against
+	// a limit of 0.
+	SeverityExceeded Severity = "exceeded"
+)
+
+// bands maps the lower bound of each band above the threshold, highest
+// first.
+var bands = []struct {
+	from float64
+	sev  Severity
+}{
+	{100, SeverityExceeded},
+	{95, SeverityEmergency},
+	{90, SeverityCritical},
+	{85, SeverityHigh},
+}
+
+// SeverityOf returns the band of a utilization (percent) for a threshold.
+func SeverityOf(utilization, threshold float64) Severity {
+	if utilization < threshold {
+		return SeverityOK
+	}
+	for _, b := range bands {
+		if utilization >= b.from {
+			return b.sev
+		}
+	}
+	return SeverityWarning
+}
+
+// Rank orders severities: 0 for ok or an unrecognised name, 5 for
+// exceeded.
+func (s Severity) Rank() int {
+	switch s {
+	case SeverityWarning:
+		return 1
+	case SeverityHigh:
+		return 2
+	case SeverityCritical:
+		return 3
+	case SeverityEmergency:
+		return 4
+	case SeverityExceeded:
+		return 5
+	}
+	return 0
+}

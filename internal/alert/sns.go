@@ -1,0 +1,136 @@
+package alert
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/aws/aws-sdk-go-v2/service/sns/types"
+	"github.com/aws/smithy-go"
+)
+
+// Publisher is the part of the SNS client the SNS channel uses.
+type Publisher interface {
+	Publish(ctx context.Context, params *sns.PublishInput, optFns ...func(*sns.Options)) (*sns.PublishOutput, error)
+}
+
+// MaxSNSBytes is SNS's limit on a published message, attributes included
+// (256 KiB).
+const MaxSNSBytes = 256 * 1024
+
+// snsReserve is kept free of the message body for the subject and the
+// message attributes, which count toward MaxSNSBytes.
+const snsReserve = 2 * 1024
+
+// SNS publishes messages to a topic with MessageStructure=json: plain text
+// for email (and as the default), the JSON document for SQS, Lambda and
+// HTTPS subscribers, and the subject for SMS.
+type SNS struct {
+	client Publisher
+	topic  string
+}
+
+// NewSNS returns a channel publishing to the topic with client, which must
+// be configured for the topic's Region.
+func NewSNS(client Publisher, topicARN string) *SNS { return &SNS{client: client, topic: topicARN} }
+
+// String implements Channel.
+func (s *SNS) String() string { return "sns:" + s.topic }
+
+// Send implements Channel. A message over MaxSNSBytes is trimmed.
+func (s *SNS) Send(ctx context.Context, m Message) error {
+	m, err := fit(m, MaxSNSBytes-snsReserve, func(m Message) (int, error) {
+		body, err := snsMessage(m)
+		return len(body), err
+	})
+	if err != nil {
+		return permanent{err}
+	}
+	in, err := publishInput(s.topic, m)
+	if err != nil {
+		return permanent{err}
+	}
+	if _, err := s.client.Publish(ctx, in); err != nil {
+		var api smithy.APIError
+		if errors.As(err, &api) && snsPermanent[api.ErrorCode()] {
+			return permanent{fmt.Errorf("publish: %w", err)}
+		}
+		return fmt.Errorf("publish: %w", err)
+	}
+	return nil
+}
+
+// snsPermanent are the SNS error codes a retry cannot fix.
+var snsPermanent = map[string]bool{
+	"NotFound":              true,
+	"AuthorizationError":    true,
+	"InvalidParameter":      true,
+	"InvalidParameterValue": true,
+	"InvalidSecurity":       true,
+}
+
+// publishInput builds the Publish call for a message.
+func publishInput(topic string, m Message) (*sns.PublishInput, error) {
+	body, err := snsMessage(m)
+	if err != nil {
+		return nil, err
+	}
+	attrs := map[string]types.MessageAttributeValue{}
+	for k, v := range Attributes(m) {
+		attrs[k] = types.MessageAttributeValue{DataType: aws.String("String"), StringValue: aws.String(v)}
+	}
+	return &sns.PublishInput{
+		TopicArn:          aws.String(topic),
+		Subject:           aws.String(m.Subject()),
+		Message:           aws.String(body),
+		MessageStructure:  aws.String("json"),
+		MessageAttributes: attrs,
+	}, nil
+}
+
+// snsMessage is the MessageStructure=json body: one string per protocol.
+func snsMessage(m Message) (string, error) {
+	doc, err := m.JSON()
+	if err != nil {
+		return "", err
+	}
+	text := m.Text()
+	b, err := json.Marshal(map[string]string{
+		"default": text,
+		"email":   text,
+		"sqs":     string(doc),
+		"lambda":  string(doc),
+		"https":   string(doc),
+		"sms":     m.Subject(),
+	})
+	if err != nil {
+		return "", fmt.Errorf("encode SNS message: %w", err)
+	}
+	return string(b), nil
+}
+
+// Attributes are the message attributes subscribers can filter on:
+// instance_id ("account" for account-level messages), kind, severity and
+// region; empty values are left out, as SNS refuses them.
+func Attributes(m Message) map[string]string {
+	id := m.InstanceID
+	if id == "" {
+		id = "account"
+	}
+	a := map[string]string{}
+	for k, v := range map[string]string{"instance_id": id, "kind": string(m.Kind), "severity": string(m.Severity), "region": m.Region} {
+		if v != "" {
+			a[k] = v
+		}
+	}
+	return a
+}
+
+// permanent marks a delivery error that retrying cannot fix.
+type permanent struct{ err error }
+
+func (p permanent) Error() string { return p.err.Error() }
+func (p permanent) Unwrap() error { return p.err }

@@ -1,0 +1,147 @@
+package alert
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Slack's limits on an incoming-webhook message
+// (api.slack.com/reference/block-kit/blocks).
+const (
+	// slackTextLimit: Slack truncates a message's text past 40,000
+	// characters; stay clear of it.
+	slackTextLimit = 39000
+	// slackSectionLimit: a section block's text is at most 3,000
+	// characters. (A header's 150 is above MaxSubjectLen.)
+	slackSectionLimit = 3000
+)
+
+// webhookTimeout bounds one POST when the caller gives no HTTP client.
+const webhookTimeout = 10 * time.Second
+
+// Webhook posts messages as Slack-compatible JSON: "text" holds the
+// subject and plain text (shown by Slack in notifications and by other
+// chat tools that read only "text"), "blocks" the same in a header and
+// sections.
+type Webhook struct {
+	client *http.Client
+	url    string
+}
+
+// NewWebhook returns a channel posting to rawURL with client (nil: a client
+// with a 10-second timeout).
+func NewWebhook(client *http.Client, rawURL string) *Webhook {
+	if client == nil {
+		client = &http.Client{Timeout: webhookTimeout}
+	}
+	return &Webhook{client: client, url: rawURL}
+}
+
+// String implements Channel; the URL's path is hidden.
+func (w *Webhook) String() string { return "webhook:" + redact(w.url) }
+
+// Send implements Channel. A 2xx answer means delivered; 4xx answers
+// other than 408 and 429 are not retried.
+func (w *Webhook) Send(ctx context.Context, m Message) error {
+	m, err := fit(m, slackTextLimit, func(m Message) (int, error) { return len(slackText(m)), nil })
+	if err != nil {
+		return permanent{err}
+	}
+	body, err := json.Marshal(slackPayload(m))
+	if err != nil {
+		return permanent{fmt.Errorf("encode webhook body: %w", err)}
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.url, bytes.NewReader(body))
+	if err != nil {
+		return permanent{fmt.Errorf("post: %w", unwrapURL(err))}
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := w.client.Do(req)
+	if err != nil {
+		// *url.Error repeats the URL, whose path is a secret.
+		return fmt.Errorf("post: %w", unwrapURL(err))
+	}
+	defer resp.Body.Close()
+	snippet, _ := io.ReadAll(io.LimitReader(resp.Body, 200))
+	if resp.StatusCode/100 == 2 {
+		return nil
+	}
+	err = fmt.Errorf("post: %s: %q", resp.Status, strings.TrimSpace(string(snippet)))
+	if resp.StatusCode/100 == 4 && resp.StatusCode != http.StatusRequestTimeout && resp.StatusCode != http.StatusTooManyRequests {
+		return permanent{err}
+	}
+	return err
+}
+
+func unwrapURL(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+type slackTextObject struct {
+	Type string `json:"type"`
+	Text string `json:"text"`
+}
+
+type slackBlock struct {
+	Type string           `json:"type"`
+	Text *slackTextObject `json:"text"`
+}
+
+type slackMessage struct {
+	Text   string       `json:"text"`
+	Blocks []slackBlock `json:"blocks"`
+}
+
+// slackText is the message's "text": subject, blank line, body, escaped
+// for Slack's mrkdwn.
+func slackText(m Message) string { return slackEscape(m.Subject() + "\n\n" + m.Text()) }
+
+func slackPayload(m Message) slackMessage {
+	p := slackMessage{Text: slackText(m), Blocks: []slackBlock{{Type: "header", Text: &slackTextObject{Type: "plain_text", Text: m.Subject()}}}}
+	for _, chunk := range chunks(slackEscape(m.Text()), slackSectionLimit) {
+		p.Blocks = append(p.Blocks, slackBlock{Type: "section", Text: &slackTextObject{Type: "mrkdwn", Text: chunk}})
+	}
+	return p
+}
+
+// chunks splits text at line ends into pieces of at most limit bytes; a
+// single longer line is cut.
+func chunks(text string, limit int) []string {
+	var out []string
+	var cur strings.Builder
+	for _, line := range strings.SplitAfter(strings.TrimRight(text, "\n"), "\n") {
+		if cur.Len() > 0 && cur.Len()+len(line) > limit {
+			out = append(out, strings.TrimRight(cur.String(), "\n"))
+			cur.Reset()
+		}
+		for len(line) > limit {
+			cut := limit
+			for cut > 0 && !utf8.RuneStart(line[cut]) {
+				cut--
+			}
+			out, line = append(out, line[:cut]), line[cut:]
+		}
+		cur.WriteString(line)
+	}
+	if cur.Len() > 0 {
+		out = append(out, strings.TrimRight(cur.String(), "\n"))
+	}
+	return out
+}
+
+var slackEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+func slackEscape(s string) string { return slackEscaper.Replace(s) }
