@@ -1,0 +1,317 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/cqmon/cqmon/internal/quota"
+)
+
+// s3API is the part of the S3 client the store calls.
+type s3API interface {
+	PutObject(ctx context.Context, params *s3.PutObjectInput, optFns ...func(*s3.Options)) (*s3.PutObjectOutput, error)
+	GetObject(ctx context.Context, params *s3.GetObjectInput, optFns ...func(*s3.Options)) (*s3.GetObjectOutput, error)
+	ListObjectsV2(ctx context.Context, params *s3.ListObjectsV2Input, optFns ...func(*s3.Options)) (*s3.ListObjectsV2Output, error)
+}
+
+// s3Reads is how many objects a history read fetches at once.
+const s3Reads = 8
+
+// keyStamp is the <timestamp> of object names: the run's start, UTC.
+const keyStamp = "20060102T150405Z"
+
+// S3 keeps history as JSON objects in the seed's layout under a prefix:
+//
+//	connect-metrics/YYYY/MM/DD/instance-metrics-<instance id>-<timestamp>.json
+//	connect-metrics/YYYY/MM/DD/account-metrics-<timestamp>.json
+//	connect-reports/YYYY/MM/DD/execution-summary-<timestamp>.json
+//	connect-reports/latest.json
+//	alert-state/<account>/<region>.json
+type S3 struct {
+	client   s3API
+	bucket   string
+	prefix   string
+	kmsKeyID string
+}
+
+// String names the sink.
+func (b *S3) String() string { return "s3://" + b.bucket + "/" + b.prefix }
+
+// Close does nothing: the client holds no resources.
+func (b *S3) Close() error { return nil }
+
+// executionSummary is the execution-summary object: the run without its
+// quotas.
+type executionSummary struct {
+	SchemaVersion int               `json:"schema_version"`
+	RunID         string            `json:"run_id"`
+	Timestamp     string            `json:"timestamp"`
+	StartedAt     time.Time         `json:"started_at"`
+	FinishedAt    time.Time         `json:"finished_at"`
+	AccountID     string            `json:"account_id"`
+	Regions       []string          `json:"regions"`
+	Threshold     float64           `json:"threshold"`
+	Lookback      string            `json:"lookback"`
+	Totals        quota.Summary     `json:"totals"`
+	Instances     []instanceSummary `json:"instances"`
+	Account       quota.Summary     `json:"account"`
+	Errors        []quota.RunError  `json:"errors"`
+}
+
+type instanceSummary struct {
+	InstanceID     string        `json:"instance_id"`
+	InstanceAlias  string        `json:"instance_alias"`
+	Region         string        `json:"region"`
+	InstanceStatus string        `json:"instance_status"`
+	Summary        quota.Summary `json:"summary"`
+}
+
+// WriteRun puts one object per instance, the account's, the execution
+// summary and latest.json. Keys derive from the run's start, so a retry
+// overwrites the same objects.
+func (b *S3) WriteRun(ctx context.Context, rep *quota.Report) error {
+	started := rep.StartedAt.UTC().Truncate(time.Second)
+	ts, day := started.Format(keyStamp), started.Format("2006/01/02")
+	var errs []error
+	put := func(key string, v any) {
+		if err := b.put(ctx, key, v); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	for _, rec := range records(rep) {
+		name := "instance-metrics-" + rec.InstanceID + "-" + ts + ".json"
+		if rec.InstanceID == AccountInstanceID {
+			name = "account-metrics-" + ts + ".json"
+		}
+		put(b.prefix+"connect-metrics/"+day+"/"+name, rec)
+	}
+	sum := executionSummary{
+		SchemaVersion: RecordVersion, RunID: rep.RunID, Timestamp: stamp(started),
+		StartedAt: rep.StartedAt, FinishedAt: rep.FinishedAt, AccountID: rep.AccountID,
+		Regions: rep.Regions, Threshold: rep.Threshold, Lookback: rep.Lookback,
+		Totals: rep.Totals(), Instances: []instanceSummary{}, Account: rep.Account.Summary, Errors: rep.Errors,
+	}
+	for _, in := range rep.Instances {
+		sum.Instances = append(sum.Instances, instanceSummary{in.InstanceID, in.InstanceAlias, in.Region, in.InstanceStatus, in.Summary})
+	}
+	put(b.prefix+"connect-reports/"+day+"/execution-summary-"+ts+".json", sum)
+	put(b.prefix+"connect-reports/latest.json", rep)
+	return errors.Join(errs...)
+}
+
+func (b *S3) put(ctx context.Context, key string, v any) error {
+	body, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", key, err)
+	}
+	in := &s3.PutObjectInput{
+		Bucket:      aws.String(b.bucket),
+		Key:         aws.String(key),
+		Body:        bytes.NewReader(body),
+		ContentType: aws.String("application/json"),
+	}
+	if b.kmsKeyID != "" {
+		in.ServerSideEncryption = types.ServerSideEncryptionAwsKms
+		in.SSEKMSKeyId = aws.String(b.kmsKeyID)
+	}
+	if _, err := b.client.PutObject(ctx, in); err != nil {
+		return fmt.Errorf("put %s: %w", key, err)
+	}
+	return nil
+}
+
+// get decodes the object at key into v; found is false when there is none.
+func (b *S3) get(ctx context.Context, key string, v any) (found bool, err error) {
+	out, err := b.client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(b.bucket), Key: aws.String(key)})
+	if _, ok := errors.AsType[*types.NoSuchKey](err); ok {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("get %s: %w", key, err)
+	}
+	defer out.Body.Close()
+	if err := json.NewDecoder(out.Body).Decode(v); err != nil {
+		return false, fmt.Errorf("decode %s: %w", key, err)
+	}
+	return true, nil
+}
+
+// runObject is a run object found by listing, told by its name.
+type runObject struct {
+	key      string
+	time     time.Time
+	instance string
+}
+
+// parseRunKey reads the instance and time from the name of a run object;
+// ok is false for other objects (and for the seed's names, which carry no
+// instance ID).
+func parseRunKey(key string) (runObject, bool) {
+	name, ok := strings.CutSuffix(path.Base(key), ".json")
+	if !ok || len(name) < len(keyStamp) {
+		return runObject{}, false
+	}
+	head, ts := name[:len(name)-len(keyStamp)], name[len(name)-len(keyStamp):]
+	t, err := time.Parse(keyStamp, ts)
+	if err != nil {
+		return runObject{}, false
+	}
+	instance := AccountInstanceID
+	if head != "account-metrics-" {
+		id, named := strings.CutPrefix(head, "instance-metrics-")
+		id, dashed := strings.CutSuffix(id, "-")
+		if !named || !dashed || id == "" {
+			return runObject{}, false
+		}
+		instance = id
+	}
+	return runObject{key: key, time: t, instance: instance}, true
+}
+
+// Runs lists the run objects from the day of q.Since on and reads the
+// newest ones.
+func (b *S3) Runs(ctx context.Context, q Query) ([]Run, error) {
+	base := b.prefix + "connect-metrics/"
+	in := &s3.ListObjectsV2Input{Bucket: aws.String(b.bucket), Prefix: aws.String(base)}
+	if !q.Since.IsZero() {
+		in.StartAfter = aws.String(base + q.Since.UTC().Format("2006/01/02/"))
+	}
+	var objs []runObject
+	for p := s3.NewListObjectsV2Paginator(b.client, in); p.HasMorePages(); {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("list %s: %w", base, err)
+		}
+		for _, obj := range page.Contents {
+			if o, ok := parseRunKey(aws.ToString(obj.Key)); ok && q.keep(o.time, o.instance) {
+				objs = append(objs, o)
+			}
+		}
+	}
+	sort.Slice(objs, func(i, j int) bool {
+		if !objs[i].time.Equal(objs[j].time) {
+			return objs[i].time.After(objs[j].time)
+		}
+		return objs[i].instance > objs[j].instance
+	})
+	if q.Limit > 0 && len(objs) > q.Limit {
+		objs = objs[:q.Limit]
+	}
+	runs := make([]Run, len(objs))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(s3Reads)
+	for i, o := range objs {
+		g.Go(func() error {
+			var rec runRecord
+			if _, err := b.get(gctx, o.key, &rec); err != nil {
+				return err
+			}
+			r, err := rec.run()
+			runs[i] = r
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return orderRuns(runs, q.Limit), nil
+}
+
+// QuotaSeries reads every run object of the window and picks the quota
+// out of each.
+func (b *S3) QuotaSeries(ctx context.Context, q Query) ([]Point, error) {
+	if q.Quota == "" {
+		return nil, errNoQuota
+	}
+	runs, err := b.Runs(ctx, Query{InstanceID: q.InstanceID, Since: q.Since})
+	if err != nil {
+		return nil, err
+	}
+	return seriesOf(runs, q.Quota, q.Limit), nil
+}
+
+// alertObject holds the alert memory of one account and Region.
+type alertObject struct {
+	SchemaVersion int                `json:"schema_version"`
+	Account       string             `json:"account"`
+	Region        string             `json:"region"`
+	States        []quota.AlertState `json:"states"`
+}
+
+func (b *S3) alertKey(account, region string) string {
+	return b.prefix + "alert-state/" + account + "/" + region + ".json"
+}
+
+// LoadAlertStates reads the account and Region's alert-state object.
+func (b *S3) LoadAlertStates(ctx context.Context, account, region string) ([]quota.AlertState, error) {
+	var obj alertObject
+	if _, err := b.get(ctx, b.alertKey(account, region), &obj); err != nil {
+		return nil, err
+	}
+	return obj.States, nil
+}
+
+// SaveAlertStates rewrites the object of each account and Region touched.
+// It assumes one writer per account and Region at a time, as a scheduled
+// run is.
+func (b *S3) SaveAlertStates(ctx context.Context, put []quota.AlertState, del []quota.AlertState) error {
+	type group struct{ account, region string }
+	changes := map[group]map[string]*quota.AlertState{}
+	var order []group
+	note := func(st quota.AlertState, keep bool) {
+		g := group{st.Account, st.Region}
+		if changes[g] == nil {
+			changes[g] = map[string]*quota.AlertState{}
+			order = append(order, g)
+		}
+		if keep {
+			changes[g][st.Key()] = &st
+		} else if _, ok := changes[g][st.Key()]; !ok {
+			changes[g][st.Key()] = nil
+		}
+	}
+	for _, st := range put {
+		note(st, true)
+	}
+	for _, st := range del {
+		note(st, false)
+	}
+	for _, g := range order {
+		old, err := b.LoadAlertStates(ctx, g.account, g.region)
+		if err != nil {
+			return err
+		}
+		byKey := map[string]quota.AlertState{}
+		for _, st := range old {
+			byKey[st.Key()] = st
+		}
+		for k, st := range changes[g] {
+			if st == nil {
+				delete(byKey, k)
+			} else {
+				byKey[k] = *st
+			}
+		}
+		obj := alertObject{SchemaVersion: RecordVersion, Account: g.account, Region: g.region, States: []quota.AlertState{}}
+		for _, st := range byKey {
+			obj.States = append(obj.States, st)
+		}
+		sort.Slice(obj.States, func(i, j int) bool { return obj.States[i].Key() < obj.States[j].Key() })
+		if err := b.put(ctx, b.alertKey(g.account, g.region), obj); err != nil {
+			return err
+		}
+	}
+	return nil
+}

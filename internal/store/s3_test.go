@@ -1,0 +1,168 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/cqmon/cqmon/internal/mototest"
+	"github.com/cqmon/cqmon/internal/quota"
+)
+
+// newBucket creates a bucket in moto and opens a store on it under the
+// prefix "cqmon/".
+func newBucket(t *testing.T, opts Options) (*S3, *s3.Client) {
+	t.Helper()
+	url, cfg := mototest.URL(t), mototest.Config(t)
+	client := s3.NewFromConfig(cfg, func(o *s3.Options) { o.BaseEndpoint, o.UsePathStyle = aws.String(url), true })
+	name := unique("cqmon-history")
+	if _, err := client.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String(name)}); err != nil {
+		t.Fatalf("create bucket: %v", err)
+	}
+	opts.Endpoint = url
+	st, err := Open(context.Background(), "s3://"+name+"/cqmon", cfg, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st.(*S3), client
+}
+
+func listKeys(t *testing.T, client *s3.Client, bucket string) []string {
+	t.Helper()
+	var keys []string
+	p := s3.NewListObjectsV2Paginator(client, &s3.ListObjectsV2Input{Bucket: aws.String(bucket)})
+	for p.HasMorePages() {
+		out, err := p.NextPage(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range out.Contents {
+			keys = append(keys, aws.ToString(o.Key))
+		}
+	}
+	return keys
+}
+
+func TestS3(t *testing.T) {
+	st, client := newBucket(t, Options{})
+	exerciseStore(t, st, func() int { return len(listKeys(t, client, st.bucket)) })
+}
+
+// TestS3Layout pins the keys of two runs and the content of one
+// instance's object.
+func TestS3Layout(t *testing.T) {
+	st, client := newBucket(t, Options{})
+	ctx := context.Background()
+	for i := range 2 {
+		if err := st.WriteRun(ctx, fixture(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	keys := listKeys(t, client, st.bucket)
+	golden(t, "s3-keys.txt", []byte(strings.Join(keys, "\n")+"\n"))
+
+	out, err := client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(st.bucket),
+		Key: aws.String("cqmon/connect-metrics/2025/03/01/instance-metrics-" + instA + "-20250301T100000Z.json")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Body.Close()
+	body, _ := io.ReadAll(out.Body)
+	var pretty bytes.Buffer
+	if err := json.Indent(&pretty, body, "", "  "); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "s3-instance-metrics.json", append(pretty.Bytes(), '\n'))
+
+	latest, err := client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(st.bucket), Key: aws.String("cqmon/connect-reports/latest.json")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer latest.Body.Close()
+	var rep quota.Report
+	if err := json.NewDecoder(latest.Body).Decode(&rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.RunID != fixture(1).RunID {
+		t.Errorf("latest.json holds run %s, want %s", rep.RunID, fixture(1).RunID)
+	}
+}
+
+func TestS3KMS(t *testing.T) {
+	const key = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+	st, client := newBucket(t, Options{KMSKeyID: key})
+	ctx := context.Background()
+	if err := st.WriteRun(ctx, fixture(0)); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range listKeys(t, client, st.bucket) {
+		head, err := client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(st.bucket), Key: aws.String(k)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := []string{string(head.ServerSideEncryption), aws.ToString(head.SSEKMSKeyId)}
+		if diff := cmp.Diff([]string{string(types.ServerSideEncryptionAwsKms), key}, got); diff != "" {
+			t.Errorf("%s encryption (-want +got):\n%s", k, diff)
+		}
+	}
+}
+
+func TestParseRunKey(t *testing.T) {
+	tests := []struct {
+		key      string
+		instance string
+		ok       bool
+	}{
+		{"p/connect-metrics/2025/03/01/instance-metrics-" + instA + "-20250301T100000Z.json", instA, true},
+		{"connect-metrics/2025/03/01/account-metrics-20250301T100000Z.json", AccountInstanceID, true},
+		{"connect-metrics/2025/03/01/instance-metrics-20250301T100000Z.json", "", false},
+		{"connect-metrics/2025/03/01/instance-metrics-x-20250301_100000.json", "", false},
+		{"connect-metrics/2025/03/01/notes.txt", "", false},
+	}
+	for _, tc := range tests {
+		o, ok := parseRunKey(tc.key)
+		if ok != tc.ok || o.instance != tc.instance {
+			t.Errorf("parseRunKey(%q) = %q, %v; want %q, %v", tc.key, o.instance, ok, tc.instance, tc.ok)
+		}
+	}
+}
+
+// TestOpenThroughStandardEndpointVariable opens both AWS backends with no
+// Endpoint option: the SDK takes moto's address from AWS_ENDPOINT_URL, and
+// S3 then addresses the bucket by path.
+func TestOpenThroughStandardEndpointVariable(t *testing.T) {
+	url := mototest.URL(t)
+	bucket, _ := newBucket(t, Options{})
+	table, _ := newTable(t)
+	for k, v := range map[string]string{"AWS_ENDPOINT_URL": url, "AWS_ACCESS_KEY_ID": "testing",
+		"AWS_SECRET_ACCESS_KEY": "testing", "AWS_REGION": mototest.Region, "AWS_PROFILE": "", "AWS_CONFIG_FILE": "/dev/null"} {
+		t.Setenv(k, v)
+	}
+	ctx := context.Background()
+	cfg, err := config.LoadDefaultConfig(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := OpenAll(ctx, []string{table.String(), bucket.String()}, cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.WriteRun(ctx, fixture(0)); err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range m.Stores() {
+		runs, err := st.Runs(ctx, Query{})
+		if err != nil || len(runs) != 3 {
+			t.Errorf("%s: %d runs, %v; want 3", st, len(runs), err)
+		}
+	}
+}

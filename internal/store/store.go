@@ -1,0 +1,165 @@
+// Package store keeps cqmon's history and alert memory: one record per
+// instance per run (and one for the account's quotas), readable as a list
+// of past runs or as one quota's usage over time. Three backends share the
+// record model: DynamoDB and S3 (in the seed's layouts, so its users keep
+// their data) and a local bbolt file for the CLI. Every write is keyed
+// deterministically, so a retried write never adds a second record.
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/cqmon/cqmon/internal/quota"
+)
+
+// DefaultRetention is how long records are kept when Options.Retention is
+// zero: DynamoDB expires them by TTL, the local store prunes them.
+const DefaultRetention = 90 * 24 * time.Hour
+
+// Store is a history sink: it records runs, answers history queries and
+// keeps the alert memory.
+type Store interface {
+	// WriteRun records every instance of the report, and its account-level
+	// quotas. Writing the same report again changes nothing.
+	WriteRun(ctx context.Context, rep *quota.Report) error
+	// Runs lists recorded runs, one per instance per run, newest first.
+	Runs(ctx context.Context, q Query) ([]Run, error)
+	// QuotaSeries gives one quota's values over time, oldest first.
+	QuotaSeries(ctx context.Context, q Query) ([]Point, error)
+	// LoadAlertStates returns the alert memory of one account and Region.
+	LoadAlertStates(ctx context.Context, account, region string) ([]quota.AlertState, error)
+	// SaveAlertStates stores put and forgets del (by AlertState.Key); a key
+	// in both is stored.
+	SaveAlertStates(ctx context.Context, put []quota.AlertState, del []quota.AlertState) error
+	// String names the sink in errors: its canonical spec.
+	String() string
+	// Close releases the store (the local file's lock).
+	Close() error
+}
+
+// Options configures the stores Open returns.
+type Options struct {
+	// Retention is how long records are kept; 0 means DefaultRetention.
+	Retention time.Duration
+	// KMSKeyID, when set, encrypts S3 objects with SSE-KMS and this key.
+	KMSKeyID string
+	// Endpoint, when set, is the base endpoint of the DynamoDB and S3
+	// clients (tests). Otherwise the SDK resolves it, honouring
+	// AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>.
+	Endpoint string
+	// ReadOnly opens the local store for reading only: it must exist, and
+	// other readers may share it.
+	ReadOnly bool
+}
+
+func (o Options) retention() time.Duration {
+	if o.Retention == 0 {
+		return DefaultRetention
+	}
+	return o.Retention
+}
+
+// Query selects history. Zero fields select everything.
+type Query struct {
+	// InstanceID keeps one instance; AccountInstanceID selects the
+	// account-level records.
+	InstanceID string
+	// Quota, for QuotaSeries, is a quota code, catalog key or name
+	// (case-insensitive).
+	Quota string
+	// Since keeps records of runs that started at or after it.
+	Since time.Time
+	// Limit keeps the most recent Limit records (0: no limit).
+	Limit int
+}
+
+// Run is one instance's record (or the account's) in one run.
+type Run struct {
+	SchemaVersion int
+	RunID         string
+	// Time is when the run started.
+	Time          time.Time
+	AccountID     string
+	Region        string
+	InstanceID    string
+	InstanceAlias string
+	Summary       quota.Summary
+	Metrics       []quota.Result
+}
+
+// Point is one quota's value in one run.
+type Point struct {
+	Time        time.Time
+	RunID       string
+	AccountID   string
+	Region      string
+	InstanceID  string
+	QuotaID     string
+	QuotaName   string
+	Usage       *float64
+	Limit       *float64
+	Utilization *float64
+	Status      quota.Status
+}
+
+// Open opens the store a spec names (see ParseSpec). cfg is used only by
+// the AWS backends.
+func Open(ctx context.Context, spec string, cfg aws.Config, opts Options) (Store, error) {
+	sp, err := ParseSpec(spec)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Retention < 0 {
+		return nil, fmt.Errorf("store: retention %s is negative", opts.Retention)
+	}
+	switch sp.Kind {
+	case KindDynamoDB:
+		c := dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) {
+			if opts.Endpoint != "" {
+				o.BaseEndpoint = aws.String(opts.Endpoint)
+			}
+		})
+		return &DynamoDB{client: c, table: sp.Table, retention: opts.retention()}, nil
+	case KindS3:
+		c := s3.NewFromConfig(cfg, func(o *s3.Options) {
+			if opts.Endpoint != "" {
+				o.BaseEndpoint = aws.String(opts.Endpoint)
+			}
+			// Endpoints other than AWS's (moto, MinIO) seldom resolve
+			// bucket subdomains.
+			o.UsePathStyle = o.BaseEndpoint != nil
+			// Objects written without a checksum (the seed's) are read
+			// unvalidated either way; the SDK would log each one.
+			o.DisableLogOutputChecksumValidationSkipped = true
+		})
+		return &S3{client: c, bucket: sp.Bucket, prefix: sp.Prefix, kmsKeyID: opts.KMSKeyID}, nil
+	default:
+		return openLocal(sp.Path, opts)
+	}
+}
+
+// OpenAll opens every spec and joins them in a Multi, closing what it
+// opened if one fails.
+func OpenAll(ctx context.Context, specs []string, cfg aws.Config, opts Options) (*Multi, error) {
+	if len(specs) == 0 {
+		return nil, fmt.Errorf("store: no store named (want one or more of %s)", specForms)
+	}
+	var stores []Store
+	for _, spec := range specs {
+		s, err := Open(ctx, spec, cfg, opts)
+		if err != nil {
+			for _, o := range stores {
+				o.Close()
+			}
+			return nil, err
+		}
+		stores = append(stores, s)
+	}
+	return NewMulti(stores...), nil
+}
