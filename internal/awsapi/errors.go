@@ -27,6 +27,8 @@ const (
 	KindMalformed   Kind = "malformed response"
 	KindTransient   Kind = "transient"
 	KindCanceled    Kind = "canceled"
+	// KindSkipped: cqmon chose not to make the calls (too many of them).
+	KindSkipped Kind = "not measured"
 )
 
 var codeKinds = map[string]Kind{
@@ -54,6 +56,10 @@ var codeKinds = map[string]Kind{
 // token that repeats, a value of the wrong kind). Collectors wrap it.
 var ErrMalformed = errors.New("malformed response")
 
+// ErrSkipped marks a measurement cqmon chose not to make because it would
+// cost too many calls; collectors wrap it with the reason.
+var ErrSkipped = errors.New("not measured")
+
 // Classify puts an AWS call's error into one Kind.
 func Classify(err error) Kind {
 	if err == nil {
@@ -64,6 +70,9 @@ func Classify(err error) Kind {
 	}
 	if errors.Is(err, ErrMalformed) {
 		return KindMalformed
+	}
+	if errors.Is(err, ErrSkipped) {
+		return KindSkipped
 	}
 	if throttles.IsErrorThrottle(err).Bool() || errors.As(err, new(*retry.MaxAttemptsError)) && hasThrottle(err) {
 		return KindThrottled
@@ -106,6 +115,8 @@ func Reason(err error) string {
 	var oe *smithy.OperationError
 	if errors.As(err, &oe) {
 		op = iamPrefix(oe.ServiceID) + ":" + oe.OperationName
+	} else if kind == KindSkipped || kind == KindMalformed {
+		return err.Error() // already worded for people by cqmon itself
 	}
 	detail := ""
 	var api smithy.APIError
@@ -147,6 +158,18 @@ func iamPrefix(serviceID string) string {
 		return "cloudwatch"
 	case "STS":
 		return "sts"
+	case "ConnectCases":
+		return "cases"
+	case "Customer Profiles":
+		return "profile"
+	case "QConnect":
+		return "wisdom"
+	case "Voice ID":
+		return "voiceid"
+	case "AppIntegrations":
+		return "app-integrations"
+	case "ConnectCampaignsV2":
+		return "connect-campaigns"
 	}
 	return strings.ToLower(strings.ReplaceAll(serviceID, " ", ""))
 }

@@ -11,11 +11,19 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/appintegrations"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/connect"
+	"github.com/aws/aws-sdk-go-v2/service/connectcases"
+	"github.com/aws/aws-sdk-go-v2/service/customerprofiles"
 	"github.com/aws/aws-sdk-go-v2/service/servicequotas"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go/middleware"
+
+	"github.com/cqmon/cqmon/internal/awsapi/connectcampaignsv2"
+	"github.com/cqmon/cqmon/internal/awsapi/qconnect"
+	"github.com/cqmon/cqmon/internal/awsapi/voiceid"
 )
 
 // DefaultMaxAttempts is how many times a call is tried in all (the first
@@ -69,6 +77,16 @@ type Clients struct {
 	ServiceQuotas *servicequotas.Client
 	CloudWatch    *cloudwatch.Client
 	STS           *sts.Client
+	SNS           *sns.Client
+	// Connect's related services. Q in Connect, Voice ID and outbound
+	// campaigns use cqmon's own small clients (package jsonclient): the Go
+	// module proxy does not serve their SDK modules.
+	Cases           *connectcases.Client
+	Profiles        *customerprofiles.Client
+	QConnect        *qconnect.Client
+	VoiceID         *voiceid.Client
+	AppIntegrations *appintegrations.Client
+	Campaigns       *connectcampaignsv2.Client
 }
 
 // NewFactory loads the AWS configuration and prepares the factory.
@@ -119,6 +137,10 @@ func NewFactory(ctx context.Context, opts Options) (*Factory, error) {
 	}, nil
 }
 
+// Config is the loaded AWS configuration, for the clients of sinks (S3,
+// DynamoDB) that are built elsewhere and do not spend Connect's budget.
+func (f *Factory) Config() aws.Config { return f.cfg.Copy() }
+
 // Region is the configured default Region ("" when none is configured).
 func (f *Factory) Region() string { return f.cfg.Region }
 
@@ -145,6 +167,14 @@ func (f *Factory) For(region string) *Clients {
 		ServiceQuotas: servicequotas.NewFromConfig(cfg, func(o *servicequotas.Options) { o.BaseEndpoint = orDefault(base, o.BaseEndpoint) }),
 		CloudWatch:    cloudwatch.NewFromConfig(cfg, func(o *cloudwatch.Options) { o.BaseEndpoint = orDefault(base, o.BaseEndpoint) }),
 		STS:           sts.NewFromConfig(cfg, func(o *sts.Options) { o.BaseEndpoint = orDefault(base, o.BaseEndpoint) }),
+		SNS:           sns.NewFromConfig(cfg, func(o *sns.Options) { o.BaseEndpoint = orDefault(base, o.BaseEndpoint) }),
+
+		Cases:           connectcases.NewFromConfig(cfg, func(o *connectcases.Options) { o.BaseEndpoint = orDefault(base, o.BaseEndpoint) }),
+		Profiles:        customerprofiles.NewFromConfig(cfg, func(o *customerprofiles.Options) { o.BaseEndpoint = orDefault(base, o.BaseEndpoint) }),
+		QConnect:        qconnect.NewFromConfig(cfg, func(o *qconnect.Options) { o.BaseEndpoint = orDefault(base, o.BaseEndpoint) }),
+		VoiceID:         voiceid.NewFromConfig(cfg, func(o *voiceid.Options) { o.BaseEndpoint = orDefault(base, o.BaseEndpoint) }),
+		AppIntegrations: appintegrations.NewFromConfig(cfg, func(o *appintegrations.Options) { o.BaseEndpoint = orDefault(base, o.BaseEndpoint) }),
+		Campaigns:       connectcampaignsv2.NewFromConfig(cfg, func(o *connectcampaignsv2.Options) { o.BaseEndpoint = orDefault(base, o.BaseEndpoint) }),
 	}
 	f.clients[region] = c
 	return c

@@ -40,6 +40,36 @@ const (
 	CloudWatchGetMetricDataRate = 50.0
 	// STSRate is a small budget for the one GetCallerIdentity of a run.
 	STSRate = 5.0
+
+	// Connect's related services (shared/reference/connect-api-facts.md,
+	// section 4 "Other services", from their admin-guide throttling tables).
+
+	// CasesRate is Cases' rate for ListDomains, ListFields, ListLayouts,
+	// ListTemplates and ListCaseRules (2 rps; burst 5 or 10).
+	CasesRate = 2.0
+	// CasesFieldOptionsRate is Cases' ListFieldOptions rate (6 rps, burst 16).
+	CasesFieldOptionsRate = 6.0
+	// ProfilesRate is Customer Profiles' TPS for ListDomains,
+	// ListProfileObjectTypes, ListIntegrations, ListEventStreams and
+	// ListCalculatedAttributeDefinitions (5). ListEventTriggers is not in
+	// the table and gets the same budget.
+	ProfilesRate = 5.0
+	// QConnectRate is Amazon Q in Connect's TPS for all APIs but a few
+	// write and search calls (10).
+	QConnectRate = 10.0
+	// VoiceIDRate is Voice ID's TPS for the domain APIs (2). The watchlist
+	// and fraudster list calls are not in the table and get the same.
+	VoiceIDRate = 2.0
+	// AppIntegrationsRate budgets AppIntegrations' list calls: AWS
+	// publishes no default (their rate quotas exist only in Service
+	// Quotas), so cqmon assumes Connect's default of 2 rps.
+	AppIntegrationsRate = 2.0
+	// CampaignsListRate is outbound campaigns' ListCampaigns rate (5 rps,
+	// burst 10, per account and Region).
+	CampaignsListRate = 5.0
+	// SNSPublishRate is far below SNS's Publish quota (thousands per
+	// second); a run publishes one message per instance.
+	SNSPublishRate = 20.0
 	// DefaultShare is the part of each operation's rate cqmon uses, leaving
 	// the rest to the customer's production integrations.
 	DefaultShare = 0.5
@@ -78,6 +108,25 @@ func DefaultRate(service, operation string) float64 {
 		return CloudWatchGetMetricDataRate
 	case "STS":
 		return STSRate
+	case "ConnectCases":
+		if operation == "ListFieldOptions" {
+			return CasesFieldOptionsRate
+		}
+		return CasesRate
+	case "Customer Profiles":
+		return ProfilesRate
+	case "QConnect":
+		return QConnectRate
+	case "Voice ID":
+		return VoiceIDRate
+	case "AppIntegrations":
+		return AppIntegrationsRate
+	case "ConnectCampaignsV2":
+		if operation == "ListCampaigns" {
+			return CampaignsListRate
+		}
+	case "SNS":
+		return SNSPublishRate
 	}
 	return ConnectDefaultRate
 }
@@ -97,9 +146,10 @@ type Pacer struct {
 	share float64
 	rates func(service, operation string) float64
 
-	mu      sync.Mutex
-	buckets map[string]*rate.Limiter
-	stats   map[string]*OpStats
+	mu        sync.Mutex
+	buckets   map[string]*rate.Limiter
+	stats     map[string]*OpStats
+	overrides map[string]float64
 }
 
 // NewPacer returns a pacer spending share (0 < share <= 1) of each
@@ -108,8 +158,38 @@ func NewPacer(share float64, rates func(service, operation string) float64) *Pac
 	if rates == nil {
 		rates = DefaultRate
 	}
-	return &Pacer{share: share, rates: rates, buckets: map[string]*rate.Limiter{}, stats: map[string]*OpStats{}}
+	return &Pacer{share: share, rates: rates, buckets: map[string]*rate.Limiter{}, stats: map[string]*OpStats{}, overrides: map[string]float64{}}
 }
+
+// SetRate replaces the documented rate of one operation in one Region
+// with the rate AWS applies to this account (its "Rate of <Operation> API
+// requests" quota), so cqmon's share follows a raised or lowered throttle.
+func (p *Pacer) SetRate(region, service, op string, rps float64) {
+	if rps <= 0 {
+		return
+	}
+	key := region + "/" + service + "/" + op
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.overrides[key] = rps
+	if b, ok := p.buckets[key]; ok {
+		r := rps * p.share
+		b.SetLimit(rate.Limit(r))
+		b.SetBurst(burstFor(r))
+	}
+}
+
+// rate returns the full rate of an operation: the applied one when known.
+func (p *Pacer) rateOf(region, service, op string) float64 {
+	if r, ok := p.overrides[region+"/"+service+"/"+op]; ok {
+		return r
+	}
+	return p.rates(service, op)
+}
+
+// burstFor allows one second's budget at once (at least one call): short
+// fan-outs start quickly without exceeding the share over a second.
+func burstFor(r float64) int { return max(1, int(r)) }
 
 func (p *Pacer) bucket(region, service, op string) (*rate.Limiter, *OpStats) {
 	key := region + "/" + service + "/" + op
@@ -117,14 +197,8 @@ func (p *Pacer) bucket(region, service, op string) (*rate.Limiter, *OpStats) {
 	defer p.mu.Unlock()
 	b, ok := p.buckets[key]
 	if !ok {
-		r := p.rates(service, op) * p.share
-		// A burst of one second's budget (at least one call) keeps short
-		// fan-outs quick without ever exceeding the share over a second.
-		burst := int(r)
-		if burst < 1 {
-			burst = 1
-		}
-		b = rate.NewLimiter(rate.Limit(r), burst)
+		r := p.rateOf(region, service, op) * p.share
+		b = rate.NewLimiter(rate.Limit(r), burstFor(r))
 		p.buckets[key] = b
 	}
 	st, ok := p.stats[service+"/"+op]
@@ -175,7 +249,7 @@ func (p *Pacer) HandleFinalize(ctx context.Context, in middleware.FinalizeInput,
 		st.Errors++
 		if throttles.IsErrorThrottle(err).Bool() {
 			st.Throttled++
-			floor := rate.Limit(p.rates(service, op) * p.share * backoffFloor)
+			floor := rate.Limit(p.rateOf(region, service, op) * p.share * backoffFloor)
 			if l := b.Limit() / 2; l >= floor {
 				b.SetLimitAt(time.Now(), l)
 			}

@@ -80,7 +80,8 @@ func TestInvalid(t *testing.T) {
 
 func TestServiceCodes(t *testing.T) {
 	got := quota.ServiceCodes(Default().Measured())
-	if len(got) != 1 || got[0] != "connect" {
-		t.Errorf("ServiceCodes(measured) = %v", got)
+	want := []string{"app-integrations", "cases", "connect", "connect-campaigns", "profile", "voiceid", "wisdom"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("ServiceCodes(measured) = %v, want %v", got, want)
 	}
 }

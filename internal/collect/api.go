@@ -41,6 +41,15 @@ type ConnectAPI interface {
 	ListTrafficDistributionGroups(context.Context, *connect.ListTrafficDistributionGroupsInput, ...func(*connect.Options)) (*connect.ListTrafficDistributionGroupsOutput, error)
 	ListEvaluationForms(context.Context, *connect.ListEvaluationFormsInput, ...func(*connect.Options)) (*connect.ListEvaluationFormsOutput, error)
 	ListRules(context.Context, *connect.ListRulesInput, ...func(*connect.Options)) (*connect.ListRulesOutput, error)
+	SearchRoutingProfiles(context.Context, *connect.SearchRoutingProfilesInput, ...func(*connect.Options)) (*connect.SearchRoutingProfilesOutput, error)
+	ListRoutingProfileQueues(context.Context, *connect.ListRoutingProfileQueuesInput, ...func(*connect.Options)) (*connect.ListRoutingProfileQueuesOutput, error)
+	ListUserProficiencies(context.Context, *connect.ListUserProficienciesInput, ...func(*connect.Options)) (*connect.ListUserProficienciesOutput, error)
+	ListHoursOfOperationOverrides(context.Context, *connect.ListHoursOfOperationOverridesInput, ...func(*connect.Options)) (*connect.ListHoursOfOperationOverridesOutput, error)
+	ListDataTableAttributes(context.Context, *connect.ListDataTableAttributesInput, ...func(*connect.Options)) (*connect.ListDataTableAttributesOutput, error)
+	ListDataTableValues(context.Context, *connect.ListDataTableValuesInput, ...func(*connect.Options)) (*connect.ListDataTableValuesOutput, error)
+	ListQueueQuickConnects(context.Context, *connect.ListQueueQuickConnectsInput, ...func(*connect.Options)) (*connect.ListQueueQuickConnectsOutput, error)
+	ListQueueEmailAddresses(context.Context, *connect.ListQueueEmailAddressesInput, ...func(*connect.Options)) (*connect.ListQueueEmailAddressesOutput, error)
+	ListEvaluationFormVersions(context.Context, *connect.ListEvaluationFormVersionsInput, ...func(*connect.Options)) (*connect.ListEvaluationFormVersionsOutput, error)
 	SearchVocabularies(context.Context, *connect.SearchVocabulariesInput, ...func(*connect.Options)) (*connect.SearchVocabulariesOutput, error)
 }
 

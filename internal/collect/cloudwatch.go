@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -17,18 +18,20 @@ import (
 // maxQueriesPerCall is GetMetricData's limit of MetricDataQueries.
 const maxQueriesPerCall = 500
 
-// maxPointsPerSeries bounds the datapoints asked per series; the period
-// grows with the lookback instead. The Maximum statistic over a longer
-// period is still the exact peak.
+// maxPointsPerSeries bounds the datapoints asked per concurrency series;
+// the period grows with the lookback instead. The Maximum statistic over
+// a longer period is still the exact peak.
 const maxPointsPerSeries = 360
 
-// metricQuery is one series to read: the peak of Stat over the window.
+// metricQuery is one series to read: the peak of Stat per Period over the
+// window.
 type metricQuery struct {
 	target     Target
 	namespace  string
 	name       string
 	dimensions map[string]string
 	stat       string
+	period     int32
 }
 
 // metricPeak is the result of one metricQuery.
@@ -46,7 +49,7 @@ func period(lookback time.Duration) int32 {
 
 // readPeaks asks GetMetricData for every query, up to 500 per call,
 // following NextToken, and returns the peak of each series by index.
-func readPeaks(ctx context.Context, api MetricsAPI, qs []metricQuery, start, end time.Time, periodSec int32) ([]metricPeak, error) {
+func readPeaks(ctx context.Context, api MetricsAPI, qs []metricQuery, start, end time.Time) ([]metricPeak, error) {
 	peaks := make([]metricPeak, len(qs))
 	for lo := 0; lo < len(qs); lo += maxQueriesPerCall {
 		hi := min(lo+maxQueriesPerCall, len(qs))
@@ -61,7 +64,7 @@ func readPeaks(ctx context.Context, api MetricsAPI, qs []metricQuery, start, end
 				Id: aws.String(fmt.Sprintf("q%d", i)),
 				MetricStat: &cwtypes.MetricStat{
 					Metric: &cwtypes.Metric{Namespace: aws.String(q.namespace), MetricName: aws.String(q.name), Dimensions: dims},
-					Period: aws.Int32(periodSec),
+					Period: aws.Int32(q.period),
 					Stat:   aws.String(q.stat),
 				},
 				ReturnData: aws.Bool(true),
@@ -102,64 +105,139 @@ func readPeaks(ctx context.Context, api MetricsAPI, qs []metricQuery, start, end
 	return peaks, nil
 }
 
-// concurrencyMetric maps a concurrency quota to its AWS/Connect metric.
-// Connect publishes these with the InstanceId and MetricGroup dimensions;
-// without MetricGroup a query finds nothing.
+// concurrencyMetric maps a concurrency quota to its AWS/Connect metric and
+// to the metric in which Connect itself counts contacts refused for being
+// over the quota. Connect publishes these with the InstanceId and
+// MetricGroup dimensions; without MetricGroup a query finds nothing.
 type concurrencyMetric struct {
 	measure, metric, group string
+	// breaches are Connect's own counts of contacts over the quota.
+	breaches []string
 }
 
 var concurrencyMetrics = []concurrencyMetric{
-	{"connect.concurrent_calls", "ConcurrentCalls", "VoiceCalls"},
-	{"connect.concurrent_chats", "ConcurrentActiveChats", "Chats"},
-	{"connect.concurrent_tasks", "ConcurrentTasks", "Tasks"},
-	{"connect.concurrent_emails", "ConcurrentEmails", "Emails"},
-	{"connect.concurrent_campaign_calls", "ConcurrentHighVolumeCalls", "VoiceCalls"},
+	{"connect.concurrent_calls", "ConcurrentCalls", "VoiceCalls", []string{"CallsBreachingConcurrencyQuota", "ThrottledCalls"}},
+	{"connect.concurrent_chats", "ConcurrentActiveChats", "Chats", []string{"ChatsBreachingActiveChatQuota"}},
+	{"connect.concurrent_tasks", "ConcurrentTasks", "Tasks", []string{"TasksBreachingConcurrencyQuota"}},
+	{"connect.concurrent_emails", "ConcurrentEmails", "Emails", nil},
+	{"connect.concurrent_campaign_calls", "ConcurrentHighVolumeCalls", "VoiceCalls", nil},
 }
 
-// concurrency reads the peak of every instance's concurrency metrics over
-// the lookback window in as few GetMetricData calls as the API allows.
-func concurrency() Family {
+// APIRatePrefix starts the measure of every "Rate of <Operation> API
+// requests" quota: connect.api_rate.<Operation>.
+const APIRatePrefix = "connect.api_rate."
+
+// apiRatePeriod is the one-minute period whose Sum, divided by 60, is the
+// average request rate of that minute.
+const apiRatePeriod = 60
+
+// metrics reads every CloudWatch-measured quota of a Region in as few
+// GetMetricData calls as the API allows (500 queries each): the peak of
+// every active instance's concurrency metrics, Connect's breach counts
+// beside them, and the account's busiest minute of every Connect operation
+// with a rate quota (AWS/Usage CallCount, or the usage metric Service
+// Quotas names for the quota).
+func metrics() Family {
 	measures := make([]string, len(concurrencyMetrics))
 	for i, m := range concurrencyMetrics {
 		measures[i] = m.measure
 	}
 	return Family{
 		Measures: measures,
+		Prefix:   APIRatePrefix,
 		Region: func(ctx context.Context, env *Env, active []quota.Instance) map[Target]quota.Measurement {
+			concPeriod := period(env.Lookback)
 			var qs []metricQuery
+			var breaches []metricQuery
 			for _, in := range active {
 				for _, m := range concurrencyMetrics {
-					qs = append(qs, metricQuery{
-						target:     Target{InstanceID: in.ID, Measure: m.measure},
-						namespace:  "AWS/Connect",
-						name:       m.metric,
-						dimensions: map[string]string{"InstanceId": in.ID, "MetricGroup": m.group},
-						stat:       "Maximum",
-					})
+					dims := map[string]string{"InstanceId": in.ID, "MetricGroup": m.group}
+					t := Target{InstanceID: in.ID, Measure: m.measure}
+					qs = append(qs, metricQuery{target: t, namespace: "AWS/Connect", name: m.metric, dimensions: dims, stat: "Maximum", period: concPeriod})
+					for _, b := range m.breaches {
+						breaches = append(breaches, metricQuery{target: t, namespace: "AWS/Connect", name: b, dimensions: dims, stat: "Sum", period: concPeriod})
+					}
 				}
 			}
-			res := make(map[Target]quota.Measurement, len(qs))
+			nConc := len(qs)
+			qs = append(qs, breaches...)
+			nBreach := len(qs)
+			qs = append(qs, apiRateQueries(env)...)
+
+			res := make(map[Target]quota.Measurement, nConc)
 			if len(qs) == 0 {
 				return res
 			}
-			peaks, err := readPeaks(ctx, env.Metrics, qs, env.Now.Add(-env.Lookback), env.Now, period(env.Lookback))
+			peaks, err := readPeaks(ctx, env.Metrics, qs, env.Now.Add(-env.Lookback), env.Now)
+			window := quota.FormatDuration(env.Lookback)
 			for i, q := range qs {
-				res[q.target] = peakMeasurement(q, peaks, i, err, env.Lookback)
+				switch {
+				case i < nConc:
+					res[q.target] = peakMeasurement(q, peaks, i, err, window)
+				case i < nBreach:
+					if err == nil && peaks[i].points > 0 && peaks[i].value > 0 {
+						m := res[q.target]
+						if m.Err == nil {
+							m.Breach = joinBreach(m.Breach, fmt.Sprintf("Connect counted contacts over the quota in the last %s (%s, peak %s per %ds)",
+								window, q.name, quota.FormatNumber(peaks[i].value), q.period))
+							res[q.target] = m
+						}
+					}
+				default:
+					m := peakMeasurement(q, peaks, i, err, window)
+					if m.Err == nil {
+						m.Value = math.Round(m.Value/apiRatePeriod*100) / 100
+						m.Note = "busiest minute's average; bursts within a minute can be higher"
+						if peaks[i].points == 0 {
+							m.Note = "no calls in the last " + window
+						}
+					}
+					res[q.target] = m
+				}
 			}
 			return res
 		},
 	}
 }
 
-func peakMeasurement(q metricQuery, peaks []metricPeak, i int, err error, lookback time.Duration) quota.Measurement {
+// apiRateQueries builds one query per rate quota of the run.
+func apiRateQueries(env *Env) []metricQuery {
+	var qs []metricQuery
+	for _, d := range env.Definitions {
+		op, ok := strings.CutPrefix(d.Usage.Measure, APIRatePrefix)
+		if !ok {
+			continue
+		}
+		q := metricQuery{
+			target:    Target{Measure: d.Usage.Measure},
+			namespace: "AWS/Usage", name: "CallCount", stat: "Sum", period: apiRatePeriod,
+			dimensions: map[string]string{"Service": "Connect", "Type": "API", "Resource": op, "Class": "None"},
+		}
+		if env.Limits != nil {
+			if m := env.Limits.UsageMetric(d); m != nil && len(m.MetricDimensions) > 0 {
+				q.namespace, q.name, q.dimensions = aws.ToString(m.MetricNamespace), aws.ToString(m.MetricName), m.MetricDimensions
+			}
+		}
+		qs = append(qs, q)
+	}
+	return qs
+}
+
+func joinBreach(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
+}
+
+func peakMeasurement(q metricQuery, peaks []metricPeak, i int, err error, window string) quota.Measurement {
 	switch {
 	case err != nil:
 		return quota.Measurement{Err: fmt.Errorf("read %s %s: %w", q.namespace, q.name, err)}
 	case peaks[i].partial:
 		return quota.Measurement{Err: fmt.Errorf("read %s %s: CloudWatch returned partial data", q.namespace, q.name)}
 	case peaks[i].points == 0:
-		return quota.Measurement{Value: 0, Note: fmt.Sprintf("no datapoints in the last %s: Connect publishes %s only when there is activity, read as 0", quota.FormatDuration(lookback), q.name)}
+		return quota.Measurement{Value: 0, Note: fmt.Sprintf("no datapoints in the last %s: Connect publishes %s only when there is activity, read as 0", window, q.name)}
 	}
 	return quota.Measurement{Value: peaks[i].value}
 }

@@ -16,15 +16,9 @@ const (
 	pageList200  = 200
 	pageList25   = 25
 	pageList10   = 10
+	// pageSearch500 is the largest page of SearchRoutingProfiles.
+	pageSearch500 = 500
 )
-
-func listUsers(ctx context.Context, c ConnectAPI, id string, tok *string) (int, *string, error) {
-	out, err := c.ListUsers(ctx, &connect.ListUsersInput{InstanceId: &id, MaxResults: aws.Int32(pageList1000), NextToken: tok})
-	if err != nil {
-		return 0, nil, err
-	}
-	return len(out.UserSummaryList), out.NextToken, nil
-}
 
 func listSecurityProfiles(ctx context.Context, c ConnectAPI, id string, tok *string) (int, *string, error) {
 	out, err := c.ListSecurityProfiles(ctx, &connect.ListSecurityProfilesInput{InstanceId: &id, MaxResults: aws.Int32(pageList1000), NextToken: tok})
@@ -48,32 +42,6 @@ func listContactFlowModules(ctx context.Context, c ConnectAPI, id string, tok *s
 		return 0, nil, err
 	}
 	return len(out.ContactFlowModulesSummaryList), out.NextToken, nil
-}
-
-// listStandardQueues counts STANDARD queues only: every agent also owns an
-// AGENT queue, which "Queues per instance" does not count.
-func listStandardQueues(ctx context.Context, c ConnectAPI, id string, tok *string) (int, *string, error) {
-	out, err := c.ListQueues(ctx, &connect.ListQueuesInput{InstanceId: &id, QueueTypes: []types.QueueType{types.QueueTypeStandard}, MaxResults: aws.Int32(pageList1000), NextToken: tok})
-	if err != nil {
-		return 0, nil, err
-	}
-	return len(out.QueueSummaryList), out.NextToken, nil
-}
-
-func listRoutingProfiles(ctx context.Context, c ConnectAPI, id string, tok *string) (int, *string, error) {
-	out, err := c.ListRoutingProfiles(ctx, &connect.ListRoutingProfilesInput{InstanceId: &id, MaxResults: aws.Int32(pageList1000), NextToken: tok})
-	if err != nil {
-		return 0, nil, err
-	}
-	return len(out.RoutingProfileSummaryList), out.NextToken, nil
-}
-
-func listHoursOfOperations(ctx context.Context, c ConnectAPI, id string, tok *string) (int, *string, error) {
-	out, err := c.ListHoursOfOperations(ctx, &connect.ListHoursOfOperationsInput{InstanceId: &id, MaxResults: aws.Int32(pageList1000), NextToken: tok})
-	if err != nil {
-		return 0, nil, err
-	}
-	return len(out.HoursOfOperationSummaryList), out.NextToken, nil
 }
 
 func listQuickConnects(ctx context.Context, c ConnectAPI, id string, tok *string) (int, *string, error) {
@@ -166,14 +134,6 @@ func searchEmailAddresses(ctx context.Context, c ConnectAPI, id string, tok *str
 	return len(out.EmailAddresses), out.NextToken, nil
 }
 
-func listDataTables(ctx context.Context, c ConnectAPI, id string, tok *string) (int, *string, error) {
-	out, err := c.ListDataTables(ctx, &connect.ListDataTablesInput{InstanceId: &id, MaxResults: aws.Int32(pageList1000), NextToken: tok})
-	if err != nil {
-		return 0, nil, err
-	}
-	return len(out.DataTableSummaryList), out.NextToken, nil
-}
-
 func listWorkspaces(ctx context.Context, c ConnectAPI, id string, tok *string) (int, *string, error) {
 	out, err := c.ListWorkspaces(ctx, &connect.ListWorkspacesInput{InstanceId: &id, MaxResults: aws.Int32(pageList100), NextToken: tok})
 	if err != nil {
@@ -204,14 +164,6 @@ func listTrafficDistributionGroups(ctx context.Context, c ConnectAPI, id string,
 		return 0, nil, err
 	}
 	return len(out.TrafficDistributionGroupSummaryList), out.NextToken, nil
-}
-
-func listEvaluationForms(ctx context.Context, c ConnectAPI, id string, tok *string) (int, *string, error) {
-	out, err := c.ListEvaluationForms(ctx, &connect.ListEvaluationFormsInput{InstanceId: &id, MaxResults: aws.Int32(pageList100), NextToken: tok})
-	if err != nil {
-		return 0, nil, err
-	}
-	return len(out.EvaluationFormSummaryList), out.NextToken, nil
 }
 
 // listRules counts the rules of one event source.

@@ -20,6 +20,34 @@ type Env struct {
 	// Instances are every instance discovered in the Region, whatever
 	// their status.
 	Instances []quota.Instance
+	// Definitions are the measured quotas of the run; families with a
+	// Prefix read the measures they must produce from them.
+	Definitions []quota.Definition
+	// Limits are the Region's Service Quotas values (for the usage metric
+	// Service Quotas names for a quota).
+	Limits *Limits
+	// Fanout runs fn(0) ... fn(n-1) under the run's concurrency limit and
+	// returns when all are done. Families use it for per-parent calls.
+	Fanout func(ctx context.Context, n int, fn func(ctx context.Context, i int))
+	// Needed, when set, holds the measures the run asks for; a family may
+	// skip the calls that serve only measures not in it.
+	Needed map[string]bool
+	// SafelyUnder reports whether a usage of value for the measure on the
+	// instance would sit under the threshold by more than the margin
+	// (then an upper bound is as good as an exact count and costs less).
+	SafelyUnder func(measure, instanceID string, value float64) bool
+	// MaxParents bounds per-parent fan-outs: a quota whose parents are more
+	// numerous is reported unknown rather than spend one call per parent.
+	// 0 means no bound.
+	MaxParents int
+
+	// Connect's related services, one client each (related.go).
+	Cases           CasesAPI
+	Profiles        ProfilesAPI
+	QConnect        QConnectAPI
+	VoiceID         VoiceIDAPI
+	AppIntegrations AppIntegrationsAPI
+	Campaigns       CampaignsAPI
 }
 
 // Target names one measurement: a measure of an instance, or of the
@@ -34,6 +62,9 @@ type Target struct {
 type Family struct {
 	// Measures lists the measure keys the family produces.
 	Measures []string
+	// Prefix, when set, makes the family produce every measure of the run
+	// that starts with it (one per operation, for example).
+	Prefix string
 	// Instance measures one ACTIVE instance; the engine fans it out.
 	Instance func(ctx context.Context, env *Env, in quota.Instance) map[string]quota.Measurement
 	// Region measures once per Region (batched calls, account-level
@@ -49,11 +80,17 @@ type pageFunc func(ctx context.Context, c ConnectAPI, instanceID string, token *
 
 // countPages follows NextToken to the end and returns the number of items.
 func countPages(ctx context.Context, c ConnectAPI, instanceID string, page pageFunc) (int, error) {
+	return followPages(func(token *string) (int, *string, error) { return page(ctx, c, instanceID, token) })
+}
+
+// followPages calls page until it returns no NextToken and adds up the
+// items of every page. A token seen twice ends it with an error.
+func followPages(page func(token *string) (int, *string, error)) (int, error) {
 	var token *string
 	seen := map[string]bool{}
 	total := 0
 	for {
-		n, next, err := page(ctx, c, instanceID, token)
+		n, next, err := page(token)
 		if err != nil {
 			return total, err
 		}
@@ -81,4 +118,17 @@ func count(measure string, page pageFunc) Family {
 			return map[string]quota.Measurement{measure: {Value: float64(n)}}
 		},
 	}
+}
+
+// wantsAny reports whether the run needs any of the measures.
+func (env *Env) wantsAny(measures []string) bool {
+	if env.Needed == nil {
+		return true
+	}
+	for _, m := range measures {
+		if env.Needed[m] {
+			return true
+		}
+	}
+	return false
 }

@@ -25,6 +25,7 @@ type sqValue struct {
 	value      float64
 	name       string
 	adjustable bool
+	usage      *sqtypes.MetricInfo
 }
 
 // Limits holds the applied and default values of one Region's quotas and
@@ -83,7 +84,7 @@ func LoadLimits(ctx context.Context, api QuotasAPI, defs []quota.Definition, act
 }
 
 func toValue(q sqtypes.ServiceQuota) sqValue {
-	return sqValue{value: aws.ToFloat64(q.Value), name: aws.ToString(q.QuotaName), adjustable: q.Adjustable}
+	return sqValue{value: aws.ToFloat64(q.Value), name: aws.ToString(q.QuotaName), adjustable: q.Adjustable, usage: q.UsageMetric}
 }
 
 // listApplied lists applied values at every level. It reports whether any
@@ -159,7 +160,7 @@ func (l *Limits) askPerInstance(ctx context.Context, api QuotasAPI, svc string, 
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(max(1, fanout))
 	for _, d := range defs {
-		if d.Code == "" || d.ServiceCode != svc || d.Scope == quota.ScopeAccount {
+		if d.Code == "" || d.ServiceCode != svc || !d.PerInstance() {
 			continue
 		}
 		for _, in := range active {
@@ -218,6 +219,18 @@ func (l *Limits) For(d quota.Definition, in *quota.Instance) quota.Limit {
 		return catalogLimit(d, "Service Quotas did not answer ("+awsapi.Reason(err)+")")
 	}
 	return catalogLimit(d, fmt.Sprintf("Service Quotas does not list %s in this Region", d.Code))
+}
+
+// UsageMetric returns the CloudWatch metric Service Quotas names as the
+// usage of an account-level quota, if it names one.
+func (l *Limits) UsageMetric(d quota.Definition) *sqtypes.MetricInfo {
+	key := sqKey(d.ServiceCode, d.Code)
+	for _, m := range []map[string]sqValue{l.applied, l.defaults} {
+		if v, ok := m[key]; ok && v.usage != nil && v.usage.MetricName != nil {
+			return v.usage
+		}
+	}
+	return nil
 }
 
 // UnknownCodes returns the catalog codes that Service Quotas listed

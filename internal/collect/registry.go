@@ -3,6 +3,7 @@ package collect
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/connect/types"
 )
@@ -10,42 +11,58 @@ import (
 // Families is every collector, keyed by the API family it reads. Read it
 // top to bottom to see what cqmon calls.
 var Families = map[string]Family{
-	"connect:ListInstances":                          instanceCount(),
-	"connect:ListUsers":                              count("connect.users", listUsers),
-	"connect:ListSecurityProfiles":                   count("connect.security_profiles", listSecurityProfiles),
-	"connect:ListContactFlows":                       count("connect.contact_flows", listContactFlows),
-	"connect:ListContactFlowModules":                 count("connect.flow_modules", listContactFlowModules),
-	"connect:ListQueues":                             count("connect.queues", listStandardQueues),
-	"connect:ListRoutingProfiles":                    count("connect.routing_profiles", listRoutingProfiles),
-	"connect:ListHoursOfOperations":                  count("connect.hours_of_operations", listHoursOfOperations),
-	"connect:ListQuickConnects":                      count("connect.quick_connects", listQuickConnects),
-	"connect:ListPrompts":                            count("connect.prompts", listPrompts),
-	"connect:ListAgentStatuses":                      count("connect.agent_statuses", listAgentStatuses),
-	"connect:ListUserHierarchyGroups":                count("connect.user_hierarchy_groups", listUserHierarchyGroups),
-	"connect:ListPredefinedAttributes":               count("connect.predefined_attributes", listPredefinedAttributes),
-	"connect:ListPhoneNumbersV2":                     count("connect.phone_numbers", listPhoneNumbers),
-	"connect:ListLambdaFunctions":                    count("connect.lambda_functions", listLambdaFunctions),
-	"connect:ListBots(V1)":                           count("connect.lex_v1_bots", listBots(types.LexVersionV1)),
-	"connect:ListBots(V2)":                           count("connect.lex_v2_bot_aliases", listBots(types.LexVersionV2)),
-	"connect:ListTaskTemplates":                      count("connect.task_templates", listTaskTemplates),
-	"connect:SearchEmailAddresses":                   count("connect.email_addresses", searchEmailAddresses),
-	"connect:ListIntegrationAssociations":            integrationAssociations(),
-	"connect:ListDataTables":                         count("connect.data_tables", listDataTables),
+	"connect:ListInstances":          instanceCount(),
+	"connect:ListUsers":              withChildren("connect.users", listUserParents, child{[]string{"connect.user_proficiencies"}, userProficiencies, false}),
+	"connect:ListSecurityProfiles":   count("connect.security_profiles", listSecurityProfiles),
+	"connect:ListContactFlows":       count("connect.contact_flows", listContactFlows),
+	"connect:ListContactFlowModules": count("connect.flow_modules", listContactFlowModules),
+	"connect:ListQueues+ListQuickConnects": withChildrenBounded("connect.queues", boundless(listStandardQueueParents),
+		&instanceBound{"connect.quick_connects", "connect.queue_quick_connects", listQuickConnects},
+		child{[]string{"connect.queue_quick_connects"}, queueQuickConnects, false},
+		child{[]string{"connect.queue_email_addresses"}, queueEmailAddresses, false}),
+	"connect:SearchRoutingProfiles":       withChildrenBounded("connect.routing_profiles", searchRoutingProfileParents, nil, child{[]string{"connect.routing_profile_queues"}, routingProfileQueues, true}),
+	"connect:ListHoursOfOperations":       withChildren("connect.hours_of_operations", listHoursParents, child{[]string{"connect.hours_of_operation_overrides"}, hoursOverrides, false}),
+	"connect:ListPrompts":                 count("connect.prompts", listPrompts),
+	"connect:ListAgentStatuses":           count("connect.agent_statuses", listAgentStatuses),
+	"connect:ListUserHierarchyGroups":     count("connect.user_hierarchy_groups", listUserHierarchyGroups),
+	"connect:ListPredefinedAttributes":    count("connect.predefined_attributes", listPredefinedAttributes),
+	"connect:ListPhoneNumbersV2":          count("connect.phone_numbers", listPhoneNumbers),
+	"connect:ListLambdaFunctions":         count("connect.lambda_functions", listLambdaFunctions),
+	"connect:ListBots(V1)":                count("connect.lex_v1_bots", listBots(types.LexVersionV1)),
+	"connect:ListBots(V2)":                count("connect.lex_v2_bot_aliases", listBots(types.LexVersionV2)),
+	"connect:ListTaskTemplates":           count("connect.task_templates", listTaskTemplates),
+	"connect:SearchEmailAddresses":        count("connect.email_addresses", searchEmailAddresses),
+	"connect:ListIntegrationAssociations": integrationAssociations(),
+	"connect:ListDataTables": withChildren("connect.data_tables", listDataTableParents,
+		child{[]string{"connect.data_table_attributes", "connect.data_table_primary_attributes"}, dataTableAttributes, false},
+		child{[]string{"connect.data_table_values"}, dataTableValues, false}),
 	"connect:ListWorkspaces":                         count("connect.workspaces", listWorkspaces),
 	"connect:ListNotifications":                      count("connect.notifications", listNotifications),
 	"connect:ListApprovedOrigins":                    count("connect.approved_origins", listApprovedOrigins),
 	"connect:ListTrafficDistributionGroups":          count("connect.traffic_distribution_groups", listTrafficDistributionGroups),
-	"connect:ListEvaluationForms":                    count("connect.evaluation_forms", listEvaluationForms),
+	"connect:ListEvaluationForms":                    withChildrenBounded("connect.evaluation_forms", listEvaluationFormParents, nil, child{[]string{"connect.evaluation_form_versions"}, evaluationFormVersions, true}),
 	"connect:ListRules(OnPostCallAnalysisAvailable)": count("connect.rules.OnPostCallAnalysisAvailable", listRules(types.EventSourceNameOnPostCallAnalysisAvailable)),
 	"connect:SearchVocabularies":                     count("connect.vocabularies", searchVocabularies),
-	"cloudwatch:GetMetricData(AWS/Connect)":          concurrency(),
+	"cloudwatch:GetMetricData":                       metrics(),
+
+	// Connect's related services: one Region family each. It lists the
+	// service's parents once, fans the per-parent calls out, and stops at
+	// the first call when the service is not enabled, not in the Region or
+	// not permitted (related.go).
+	"cases:ListDomains":                     cases(),
+	"profile:ListDomains":                   profiles(),
+	"wisdom:ListAssistants":                 qconnectAssistantsAndBases(),
+	"voiceid:ListDomains":                   voiceIDFamily(),
+	"app-integrations:ListDataIntegrations": appIntegrationsFamily(),
+	"connect-campaigns:ListCampaigns":       campaigns(),
 }
 
 // FamilyNames returns the registry's keys, sorted.
 func FamilyNames() []string { return sortedKeys(Families) }
 
-// ByMeasure maps every measure key to the name of the family producing it.
-// It fails if two families claim the same measure.
+// ByMeasure maps every fixed measure key to the name of the family
+// producing it, and every measure prefix (ending in ".") to its family. It
+// fails if two families claim the same measure or prefix.
 func ByMeasure() (map[string]string, error) {
 	out := map[string]string{}
 	for _, name := range FamilyNames() {
@@ -53,7 +70,11 @@ func ByMeasure() (map[string]string, error) {
 		if (f.Instance == nil) == (f.Region == nil) {
 			return nil, fmt.Errorf("family %s: want exactly one of Instance and Region", name)
 		}
-		for _, m := range f.Measures {
+		keys := f.Measures
+		if f.Prefix != "" {
+			keys = append(keys[:len(keys):len(keys)], f.Prefix)
+		}
+		for _, m := range keys {
 			if prev, dup := out[m]; dup {
 				return nil, fmt.Errorf("measure %s produced by %s and %s", m, prev, name)
 			}
@@ -61,6 +82,19 @@ func ByMeasure() (map[string]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// FamilyFor names the family that produces a measure.
+func FamilyFor(byMeasure map[string]string, measure string) (string, bool) {
+	if name, ok := byMeasure[measure]; ok {
+		return name, true
+	}
+	for key, name := range byMeasure {
+		if strings.HasSuffix(key, ".") && strings.HasPrefix(measure, key) {
+			return name, true
+		}
+	}
+	return "", false
 }
 
 func sortedKeys[V any](m map[string]V) []string {

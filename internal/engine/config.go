@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"regexp"
 	"time"
+
+	"github.com/cqmon/cqmon/internal/quota"
 )
 
 // Defaults of a run.
@@ -14,6 +16,12 @@ const (
 	DefaultThreshold   = 80
 	DefaultLookback    = time.Hour
 	DefaultConcurrency = 8
+	// DefaultMaxParents keeps a per-parent quota to at most a thousand
+	// calls per instance: proficiencies per agent take one call per user.
+	DefaultMaxParents = 1000
+	// DefaultMargin keeps exact counts for anything within 10 points of
+	// the threshold.
+	DefaultMargin = 10
 	// MaxLookback is how far back CloudWatch keeps one-minute data that
 	// Connect's concurrency metrics are published at (two weeks).
 	MaxLookback = 14 * 24 * time.Hour
@@ -30,11 +38,19 @@ type Config struct {
 	Lookback time.Duration
 	// Concurrency bounds the calls in flight at once.
 	Concurrency int
+	// Margin, in percentage points: a value known only as a bound (or an
+	// approximate count) is used instead of an exact count only when it
+	// sits more than Margin points under the threshold.
+	Margin float64
+	// MaxParents bounds per-parent fan-outs (one call per user, queue,
+	// routing profile...): a per-parent quota of an instance with more
+	// parents is reported unknown instead. 0 means no bound.
+	MaxParents int
 }
 
 // DefaultConfig returns the configuration of a run with no options.
 func DefaultConfig() Config {
-	return Config{Threshold: DefaultThreshold, Lookback: DefaultLookback, Concurrency: DefaultConcurrency}
+	return Config{Threshold: DefaultThreshold, Lookback: DefaultLookback, Concurrency: DefaultConcurrency, MaxParents: DefaultMaxParents, Margin: DefaultMargin}
 }
 
 var regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$`)
@@ -50,10 +66,16 @@ func (c Config) Validate() error {
 		return fmt.Errorf("threshold: %v is outside 1–99 (percent)", c.Threshold)
 	}
 	if c.Lookback < time.Minute || c.Lookback > MaxLookback {
-		return fmt.Errorf("lookback: %s is outside 1m–%s", c.Lookback, MaxLookback)
+		return fmt.Errorf("lookback: %s is outside 1m–%s", quota.FormatDuration(c.Lookback), quota.FormatDuration(MaxLookback))
 	}
 	if c.Concurrency < 1 || c.Concurrency > 64 {
 		return fmt.Errorf("concurrency: %d is outside 1–64", c.Concurrency)
+	}
+	if c.Margin < 0 || c.Margin > 50 {
+		return fmt.Errorf("margin: %v is outside 0–50 (percentage points)", c.Margin)
+	}
+	if c.MaxParents < 0 {
+		return fmt.Errorf("max-parents: %d is negative", c.MaxParents)
 	}
 	return nil
 }

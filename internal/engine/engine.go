@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -107,7 +108,7 @@ func (e *Engine) Run(ctx context.Context) (*quota.Report, error) {
 	})
 	SortResults(rep.Account.Metrics)
 	rep.Account.Summary = quota.Summarize(rep.Account.Metrics)
-	sort.SliceStable(rep.Errors, func(i, j int) bool { return rep.Errors[i].Region < rep.Errors[j].Region })
+	rep.Errors = mergeRegions(rep.Errors)
 	rep.FinishedAt = e.now()
 	if scanned == 0 {
 		return rep, fmt.Errorf("%w: no Region could be scanned", ErrIncomplete)
@@ -149,4 +150,29 @@ func SortResults(rs []quota.Result) {
 		}
 		return a.QuotaName < b.QuotaName
 	})
+}
+
+// mergeRegions reports a problem found the same way in several Regions (a
+// catalog code Service Quotas does not know) once, naming the Regions.
+func mergeRegions(errs []quota.RunError) []quota.RunError {
+	type key struct{ scope, message string }
+	regions := map[key][]string{}
+	var order []key
+	for _, e := range errs {
+		k := key{e.Scope, e.Message}
+		if _, ok := regions[k]; !ok {
+			order = append(order, k)
+		}
+		if e.Region != "" {
+			regions[k] = append(regions[k], e.Region)
+		}
+	}
+	out := make([]quota.RunError, 0, len(order))
+	for _, k := range order {
+		rs := regions[k]
+		sort.Strings(rs)
+		out = append(out, quota.RunError{Region: strings.Join(rs, ","), Scope: k.scope, Message: k.message})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Region < out[j].Region })
+	return out
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -49,15 +50,43 @@ func (e *Engine) scanRegion(ctx context.Context, region string, now time.Time) r
 			Message: fmt.Sprintf("Service Quotas does not know %s for %q; its documented default is used", d.Code, d.Name)})
 	}
 
+	e.paceFromAppliedRates(region, defs, limits)
+
 	env := &collect.Env{
 		Region: region, Connect: clients.Connect, Metrics: clients.CloudWatch,
 		Lookback: e.Config.Lookback, Now: now, Instances: all,
+		Definitions: defs, Limits: limits,
+		Fanout: e.fanout, MaxParents: e.Config.MaxParents,
+		Cases: clients.Cases, Profiles: clients.Profiles, QConnect: clients.QConnect,
+		VoiceID: clients.VoiceID, AppIntegrations: clients.AppIntegrations, Campaigns: clients.Campaigns,
 	}
-	got := e.collect(ctx, env, defs, active)
+	// A quota whose limit cannot be known anywhere is not measured: its
+	// usage alone would say nothing, and its calls are saved.
+	var wanted []quota.Definition
+	noLimit := map[string]error{}
+	for _, d := range defs {
+		if err := limitUnknowable(d, limits, active); err != nil {
+			noLimit[d.Key] = err
+			continue
+		}
+		wanted = append(wanted, d)
+	}
+	env.Needed = map[string]bool{}
+	for _, d := range wanted {
+		env.Needed[d.Usage.Measure] = true
+	}
+	env.SafelyUnder = e.safelyUnder(wanted, limits, active)
+	got := e.collect(ctx, env, wanted, active)
+	measure := func(d quota.Definition, instanceID string) quota.Measurement {
+		if err, ok := noLimit[d.Key]; ok {
+			return quota.Measurement{Err: fmt.Errorf("not measured, to save calls: %w", err)}
+		}
+		return measurement(got, collect.Target{InstanceID: instanceID, Measure: d.Usage.Measure})
+	}
 
 	for _, d := range defs {
-		if d.Scope == quota.ScopeAccount {
-			r := quota.Evaluate(d, measurement(got, collect.Target{Measure: d.Usage.Measure}), limits.For(d, nil), e.Config.Threshold)
+		if !d.PerInstance() {
+			r := quota.Evaluate(d, measure(d, ""), limits.For(d, nil), e.Config.Threshold)
 			r.Region = region
 			rr.account = append(rr.account, r)
 		}
@@ -69,11 +98,10 @@ func (e *Engine) scanRegion(ctx context.Context, region string, now time.Time) r
 		}
 		if in.Active() {
 			for _, d := range defs {
-				if d.Scope == quota.ScopeAccount {
+				if !d.PerInstance() {
 					continue
 				}
-				m := measurement(got, collect.Target{InstanceID: in.ID, Measure: d.Usage.Measure})
-				ir.Metrics = append(ir.Metrics, quota.Evaluate(d, m, limits.For(d, &in), e.Config.Threshold))
+				ir.Metrics = append(ir.Metrics, quota.Evaluate(d, measure(d, in.ID), limits.For(d, &in), e.Config.Threshold))
 			}
 		}
 		SortResults(ir.Metrics)
@@ -107,7 +135,7 @@ func (e *Engine) collect(ctx context.Context, env *collect.Env, defs []quota.Def
 	}
 	needed := map[string]bool{}
 	for _, d := range defs {
-		if name, ok := byMeasure[d.Usage.Measure]; ok {
+		if name, ok := collect.FamilyFor(byMeasure, d.Usage.Measure); ok {
 			needed[name] = true
 		}
 	}
@@ -157,4 +185,73 @@ func (e *Engine) collect(ctx context.Context, env *collect.Env, defs []quota.Def
 	}
 	_ = g.Wait()
 	return got
+}
+
+// fanout runs fn for 0..n-1 with at most Config.Concurrency at once. It is
+// the one place, besides collect, that bounds calls in flight.
+func (e *Engine) fanout(ctx context.Context, n int, fn func(ctx context.Context, i int)) {
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(e.Config.Concurrency)
+	for i := range n {
+		g.Go(func() error {
+			fn(gctx, i)
+			return nil
+		})
+	}
+	_ = g.Wait()
+}
+
+// paceFromAppliedRates sizes each Connect operation's token bucket from the
+// applied "Rate of <Operation> API requests" quota when Service Quotas
+// gave one: that quota is the throttle the account really has.
+func (e *Engine) paceFromAppliedRates(region string, defs []quota.Definition, limits *collect.Limits) {
+	for _, d := range defs {
+		op, ok := strings.CutPrefix(d.Usage.Measure, collect.APIRatePrefix)
+		if !ok {
+			continue
+		}
+		if l := limits.For(d, nil); l.Err == nil && l.Source != quota.LimitCatalog {
+			e.Factory.Pacer().SetRate(region, "Connect", op, l.Value)
+		}
+	}
+}
+
+// limitUnknowable returns why no limit can be found for d in this Region
+// (for no instance, or for the account), or nil when one can.
+func limitUnknowable(d quota.Definition, limits *collect.Limits, active []quota.Instance) error {
+	if !d.PerInstance() {
+		return limits.For(d, nil).Err
+	}
+	var err error
+	for _, in := range active {
+		if err = limits.For(d, &in).Err; err == nil {
+			return nil
+		}
+	}
+	return err
+}
+
+// safelyUnder answers collect.Env.SafelyUnder: whether a value of a
+// measure on an instance is more than Config.Margin points under the
+// threshold of that instance's limit.
+func (e *Engine) safelyUnder(defs []quota.Definition, limits *collect.Limits, active []quota.Instance) func(string, string, float64) bool {
+	byMeasure := map[string]quota.Definition{}
+	for _, d := range defs {
+		byMeasure[d.Usage.Measure] = d
+	}
+	byID := map[string]*quota.Instance{}
+	for i := range active {
+		byID[active[i].ID] = &active[i]
+	}
+	return func(measure, instanceID string, v float64) bool {
+		d, ok := byMeasure[measure]
+		if !ok {
+			return false
+		}
+		l := limits.For(d, byID[instanceID])
+		if l.Err != nil || l.Value <= 0 {
+			return false
+		}
+		return v/l.Value*100 < e.Config.Threshold-e.Config.Margin
+	}
 }

@@ -121,6 +121,22 @@ type Usage struct {
 	Why string `json:"why,omitempty"`
 }
 
+// PerInstance reports whether one value of the quota applies to each
+// Connect instance: instance quotas, and per-parent quotas whose parents
+// live inside an instance (Connect's own routing profiles, queues, users).
+// The others are evaluated once per Region with the account, including the
+// per-parent quotas of Connect's related services, whose parents (a Cases
+// domain, a knowledge base) belong to the account.
+func (d Definition) PerInstance() bool {
+	switch d.Scope {
+	case ScopeInstance:
+		return true
+	case ScopeParent:
+		return d.ServiceCode == "connect"
+	}
+	return false
+}
+
 // Measured reports whether cqmon measures this quota's usage.
 func (d Definition) Measured() bool { return d.Usage.Kind != UsageNone }
 

@@ -28,6 +28,10 @@ type Measurement struct {
 	Note string
 	// Approximate is set when the value is an estimate (ApproximateTotalCount).
 	Approximate bool
+	// Breach, when set, is AWS's own evidence that the limit was hit in the
+	// window (Connect's CallsBreachingConcurrencyQuota and the like): the
+	// quota is a violation even when the peak reads under the threshold.
+	Breach string
 	// Err is set when the usage could not be read; the result is unknown.
 	Err error
 }
@@ -112,6 +116,9 @@ func Evaluate(d Definition, m Measurement, l Limit, threshold float64) Result {
 		r.Status = StatusOK
 		if u >= threshold {
 			r.Status = StatusViolation
+		}
+		if m.Breach != "" {
+			r.Status, r.Reason = StatusViolation, m.Breach
 		}
 	case usage > 0:
 		r.Status = StatusViolation

@@ -70,6 +70,12 @@ func TestEvaluate(t *testing.T) {
 			want: Result{Usage: ptr(45.0), Limit: ptr(50.0), LimitSource: LimitAWSDefault, Utilization: ptr(90.0), Status: StatusViolation, Parent: "routing profile Sales", Note: "n; l"},
 		},
 		{
+			name: "AWS's breach signal makes a violation under the threshold", def: def, threshold: 80,
+			m:    Measurement{Value: 5, Breach: "Connect reported 3 calls over the quota"},
+			l:    Limit{Value: 10, Source: LimitInstance},
+			want: Result{Usage: ptr(5.0), Limit: ptr(10.0), LimitSource: LimitInstance, Utilization: ptr(50.0), Status: StatusViolation, Reason: "Connect reported 3 calls over the quota"},
+		},
+		{
 			name: "utilization rounded to hundredths", def: def, threshold: 80,
 			m:    Measurement{Value: 1},
 			l:    Limit{Value: 3, Source: LimitAWSDefault},

@@ -27,7 +27,7 @@ var (
 	instanceStatuses  = []string{"ACTIVE", "CREATION_IN_PROGRESS", "CREATION_FAILED"}
 	directoryTypes    = []string{"CONNECT_MANAGED", "SAML", "EXISTING_DIRECTORY"}
 	publishStatuses   = []string{"PUBLISHED", "DRAFT"}
-	scenarioServices  = []string{ServiceConnect, ServiceServiceQuotas, ServiceCloudWatch, ServiceSTS}
+	scenarioServices  = []string{ServiceConnect, ServiceServiceQuotas, ServiceCloudWatch, ServiceSTS, ServiceCases, ServiceProfiles, ServiceQConnect, ServiceVoiceID, ServiceAppIntegrations, ServiceCampaigns}
 	integrationTypes  = []string{"EVENT", "VOICE_ID", "PINPOINT_APP", "WISDOM_ASSISTANT", "WISDOM_KNOWLEDGE_BASE", "WISDOM_QUICK_RESPONSES", "Q_MESSAGE_TEMPLATES", "CASES_DOMAIN", "APPLICATION", "FILE_SCANNER", "SES_IDENTITY", "ANALYTICS_CONNECTOR", "CALL_TRANSFER_CONNECTOR", "COGNITO_USER_POOL", "MESSAGE_PROCESSOR"}
 	ruleEventSources  = []string{"OnPostCallAnalysisAvailable", "OnRealTimeCallAnalysisAvailable", "OnRealTimeChatAnalysisAvailable", "OnPostChatAnalysisAvailable", "OnEmailAnalysisAvailable", "OnZendeskTicketCreate", "OnZendeskTicketStatusUpdate", "OnSalesforceCaseCreate", "OnContactEvaluationSubmit", "OnMetricDataUpdate", "OnCaseCreate", "OnCaseUpdate", "OnSlaBreach", "OnAlertUpdate", "OnSchedulePublish", "OnScheduleUpdate", "OnScheduleTimeOffRequestActivity"}
 	defaultCreated, _ = time.Parse(time.RFC3339, "2023-01-01T00:00:00Z")
@@ -47,6 +47,7 @@ type world struct {
 	rates       []RateRule
 	latency     []latencyRule
 	faults      []*faultRule
+	services    map[string]*regionServices // by region
 }
 
 type instance struct {
@@ -159,6 +160,9 @@ func compile(s *Scenario) (*world, error) {
 			return nil, err
 		}
 		w.series = append(w.series, sr)
+	}
+	if err := compileServices(w, s); err != nil {
+		return nil, err
 	}
 	if err := compileBehaviour(w, s); err != nil {
 		return nil, err

@@ -51,6 +51,10 @@ type Scenario struct {
 	// Faults are tried in order; the first match that still has calls left
 	// answers instead of the operation.
 	Faults []Fault `json:"faults,omitempty"`
+	// Services holds, per Region, the data of Connect's related services
+	// (Cases, Customer Profiles, Q in Connect, Voice ID, AppIntegrations,
+	// outbound campaigns); see RegionServices.
+	Services map[string]RegionServices `json:"services,omitempty"`
 }
 
 // Caller is the identity STS reports.

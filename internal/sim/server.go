@@ -1,5 +1,6 @@
-// Package sim simulates the AWS APIs that cqmon calls (Amazon Connect,
-// Service Quotas, CloudWatch GetMetricData and STS GetCallerIdentity) over
+// Package sim simulates the AWS APIs that cqmon calls (Amazon Connect and
+// its related services, Service Quotas, CloudWatch GetMetricData and STS
+// GetCallerIdentity) over
 // HTTP, so that the real AWS SDK clients can talk to it with a base endpoint,
 // static credentials and any region. It models AWS as described by a
 // Scenario, including pagination, MaxResults caps, throttling, latency and
@@ -99,9 +100,13 @@ func (s *Server) Start(addr string) (baseURL string, stop func(), err error) {
 		}
 	}()
 	stop = func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		// Let calls in flight finish, briefly: Shutdown would otherwise
+		// wait five seconds for connections a client opened but never used.
+		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 		defer cancel()
-		_ = hs.Shutdown(ctx)
+		if hs.Shutdown(ctx) != nil {
+			_ = hs.Close()
+		}
 		<-done
 	}
 	return "http://" + ln.Addr().String(), stop, nil
@@ -132,6 +137,18 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		s.serveCloudWatch(rw, req)
 	case "sts":
 		s.serveSTS(rw, req)
+	case ServiceCases:
+		s.serveRelated(rw, req, casesService)
+	case ServiceProfiles:
+		s.serveRelated(rw, req, profilesService)
+	case ServiceQConnect:
+		s.serveRelated(rw, req, qconnectService)
+	case ServiceVoiceID:
+		s.serveRelated(rw, req, voiceIDService)
+	case ServiceAppIntegrations:
+		s.serveRelated(rw, req, appIntegrationsService)
+	case ServiceCampaigns:
+		s.serveRelated(rw, req, campaignsService)
 	default:
 		writeRESTError(rw, s.requestID(), &apiError{status: http.StatusForbidden, code: "InvalidSignatureException",
 			msg: fmt.Sprintf("Credential should be scoped to a valid service, not %q.", service)})

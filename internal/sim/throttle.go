@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"math"
 	"net/http"
 
 	"golang.org/x/time/rate"
@@ -54,6 +55,8 @@ func defaultRate(service, op string) (float64, int) {
 		return quotasRate, quotasBurst
 	case ServiceCloudWatch:
 		return metricDataRate, metricDataBurst
+	case ServiceCases, ServiceProfiles, ServiceQConnect, ServiceVoiceID, ServiceAppIntegrations, ServiceCampaigns:
+		return relatedRate(service, op)
 	default:
 		return stsRate, stsBurst
 	}
@@ -71,6 +74,9 @@ func (s *Server) limiter(ci callInfo) *rate.Limiter {
 		return l
 	}
 	r, b := defaultRate(ci.service, ci.op)
+	if v, ok := s.appliedRate(ci.service, ci.op); ok {
+		r, b = v, int(math.Ceil(v*1.5))
+	}
 	for _, rule := range s.w.rates {
 		if rule.Service == ci.service && matchOp(rule.Operation, ci.op) &&
 			(rule.Region == "" || rule.Region == ci.region) {
@@ -87,11 +93,36 @@ func (s *Server) limiter(ci callInfo) *rate.Limiter {
 	return l
 }
 
+// appliedRate is the value of the scenario's "Rate of <Operation> API
+// requests" quota for a Connect operation, applied or default: in AWS that
+// quota is the operation's throttle. Burst is not exposed by Service
+// Quotas; it is taken as 1.5 times the rate, as for the documented 10/15.
+func (s *Server) appliedRate(service, op string) (float64, bool) {
+	if service != ServiceConnect {
+		return 0, false
+	}
+	qs, ok := s.w.quotas["connect"]
+	if !ok {
+		return 0, false
+	}
+	name := "Rate of " + op + " API requests"
+	for _, q := range qs.quotas {
+		if q.Name == name {
+			return qs.accountValue(q), true
+		}
+	}
+	return 0, false
+}
+
 func matchOp(pattern, op string) bool { return pattern == "" || pattern == "*" || pattern == op }
 
 // throttleError is the error each service really answers when its bucket is
 // empty; every code is in the SDK retryer's list of throttling codes.
 func throttleError(service string) *apiError {
+	if svc, ok := relatedServices[service]; ok {
+		e := svc.throttle
+		return &e
+	}
 	switch service {
 	case ServiceConnect:
 		// Connect models ThrottlingException (HTTP 429) on the List/Search

@@ -1,0 +1,369 @@
+package collect
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/connect"
+	"github.com/aws/aws-sdk-go-v2/service/connect/types"
+
+	"github.com/cqmon/cqmon/internal/awsapi"
+	"github.com/cqmon/cqmon/internal/quota"
+)
+
+// parent is one resource that owns children with a per-parent quota.
+// Label names it in reports; users are named by id, never by user name.
+type parent struct{ id, label string }
+
+// parentPage fetches one page of parents.
+type parentPage func(ctx context.Context, c ConnectAPI, instanceID string, token *string) ([]parent, *string, error)
+
+// boundedPage fetches one page of parents with, for each, an upper bound
+// on its children that the listing gives for free (4 channels × the
+// associated queues of a routing profile, the latest version number of an
+// evaluation form); 0 means no bound.
+type boundedPage func(ctx context.Context, c ConnectAPI, instanceID string, token *string) ([]parent, []int, *string, error)
+
+// childPage counts one page of one parent's children, one count per
+// measure of its child (a listing can serve several quotas).
+type childPage func(ctx context.Context, c ConnectAPI, instanceID, parentID string, token *string) ([]int, *string, error)
+
+// child is a per-parent listing and the measures it serves.
+type child struct {
+	measures []string
+	page     childPage
+	// bounded says the parents' bounds apply to this child's first measure.
+	bounded bool
+}
+
+// instanceBound is an optional extra listing a family makes once per
+// instance: it counts a resource of its own (countMeasure) and that count
+// bounds every parent's children of boundMeasure. (A queue cannot hold
+// more quick connects than the instance has.)
+type instanceBound struct {
+	countMeasure, boundMeasure string
+	page                       pageFunc
+}
+
+// withChildren is a family that lists an instance's parents once, which
+// gives the count of countMeasure, and then, per parent that exists,
+// counts its children; each child measure reports the largest count and
+// names the parent holding it.
+func withChildren(countMeasure string, list parentPage, children ...child) Family {
+	return withChildrenBounded(countMeasure, boundless(list), nil, children...)
+}
+
+// boundless adapts a listing that gives no bounds.
+func boundless(list parentPage) boundedPage {
+	return func(ctx context.Context, c ConnectAPI, id string, tok *string) ([]parent, []int, *string, error) {
+		ps, next, err := list(ctx, c, id, tok)
+		return ps, nil, next, err
+	}
+}
+
+// withChildrenBounded is withChildren with bounds that can spare the
+// per-parent calls: per parent from the listing, or instance-wide (ib).
+func withChildrenBounded(countMeasure string, list boundedPage, ib *instanceBound, children ...child) Family {
+	measures := []string{countMeasure}
+	if ib != nil {
+		measures = append(measures, ib.countMeasure)
+	}
+	for _, ch := range children {
+		measures = append(measures, ch.measures...)
+	}
+	return Family{
+		Measures: measures,
+		Instance: func(ctx context.Context, env *Env, in quota.Instance) map[string]quota.Measurement {
+			res := make(map[string]quota.Measurement, len(measures))
+			var parents []parent
+			var bounds []int
+			_, err := countPages(ctx, env.Connect, in.ID, func(ctx context.Context, c ConnectAPI, id string, tok *string) (int, *string, error) {
+				ps, bs, next, err := list(ctx, c, id, tok)
+				parents = append(parents, ps...)
+				if bs == nil {
+					bs = make([]int, len(ps))
+				}
+				bounds = append(bounds, bs...)
+				return len(ps), next, err
+			})
+			if err != nil {
+				for _, m := range measures {
+					res[m] = quota.Measurement{Err: fmt.Errorf("count %s: %w", countMeasure, err)}
+				}
+				return res
+			}
+			res[countMeasure] = quota.Measurement{Value: float64(len(parents))}
+			known := map[string]bound{}
+			if ib != nil {
+				n, err := countPages(ctx, env.Connect, in.ID, ib.page)
+				if err != nil {
+					res[ib.countMeasure] = quota.Measurement{Err: fmt.Errorf("count %s: %w", ib.countMeasure, err)}
+				} else {
+					res[ib.countMeasure] = quota.Measurement{Value: float64(n)}
+					known[ib.boundMeasure] = bound{value: n, why: fmt.Sprintf("the instance has %d in all", n)}
+				}
+			}
+			for _, ch := range children {
+				if !env.wantsAny(ch.measures) {
+					continue
+				}
+				if ch.bounded {
+					if b, ok := parentBound(parents, bounds); ok {
+						known[ch.measures[0]] = b
+					}
+				}
+				if b, ok := known[ch.measures[0]]; ok && len(ch.measures) == 1 && env.SafelyUnder != nil && env.SafelyUnder(ch.measures[0], in.ID, float64(b.value)) {
+					res[ch.measures[0]] = quota.Measurement{Value: float64(b.value), Approximate: true, Parent: b.where,
+						Note: fmt.Sprintf("at most %d (%s): far enough under the threshold that the per-parent calls were saved", b.value, b.why)}
+					continue
+				}
+				for m, v := range maxOverParents(ctx, env, in.ID, parents, ch) {
+					res[m] = v
+				}
+			}
+			return res
+		},
+	}
+}
+
+// bound is an upper bound on a per-parent maximum.
+type bound struct {
+	value int
+	where string
+	why   string
+}
+
+// parentBound is the largest of the parents' own bounds, if every parent
+// has one.
+func parentBound(parents []parent, bounds []int) (bound, bool) {
+	var b bound
+	for i, p := range parents {
+		if bounds[i] <= 0 {
+			return bound{}, false
+		}
+		if bounds[i] > b.value {
+			b = bound{value: bounds[i], where: p.label, why: "from the parent listing"}
+		}
+	}
+	return b, len(parents) > 0
+}
+
+// maxOverParents counts every parent's children through env.Fanout. One
+// failed parent makes the maximum unknown: it cannot be known without it.
+func maxOverParents(ctx context.Context, env *Env, instanceID string, parents []parent, ch child) map[string]quota.Measurement {
+	res := make(map[string]quota.Measurement, len(ch.measures))
+	if env.MaxParents > 0 && len(parents) > env.MaxParents {
+		for _, m := range ch.measures {
+			res[m] = quota.Measurement{Err: fmt.Errorf("%w: %d parents would take one call each, more than the %d allowed (--max-parents)",
+				awsapi.ErrSkipped, len(parents), env.MaxParents)}
+		}
+		return res
+	}
+	best := make([]int, len(ch.measures))
+	where := make([]string, len(ch.measures))
+	var mu sync.Mutex
+	var firstErr error
+	env.Fanout(ctx, len(parents), func(ctx context.Context, i int) {
+		counts := make([]int, len(ch.measures))
+		_, err := followPages(func(token *string) (int, *string, error) {
+			page, next, err := ch.page(ctx, env.Connect, instanceID, parents[i].id, token)
+			for k, n := range page {
+				counts[k] += n
+			}
+			return 0, next, err
+		})
+		if err != nil {
+			mu.Lock()
+			if firstErr == nil {
+				firstErr = fmt.Errorf("%s: %w", parents[i].label, err)
+			}
+			mu.Unlock()
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		for k, n := range counts {
+			if n > best[k] || where[k] == "" {
+				best[k], where[k] = n, parents[i].label
+			}
+		}
+	})
+	for k, m := range ch.measures {
+		switch {
+		case firstErr != nil:
+			res[m] = quota.Measurement{Err: firstErr}
+		case len(parents) == 0:
+			res[m] = quota.Measurement{Value: 0, Note: "no parents, so nothing counts against this quota"}
+		default:
+			res[m] = quota.Measurement{Value: float64(best[k]), Parent: where[k]}
+		}
+	}
+	return res
+}
+
+// routingProfileChannels is how many channels one queue can serve in a
+// routing profile (voice, chat, task, email): a profile with N queues has
+// at most 4N queue configurations.
+const routingProfileChannels = 4
+
+// searchRoutingProfileParents lists routing profiles with
+// SearchRoutingProfiles, whose answer carries each profile's number of
+// associated queues: the bound that spares most ListRoutingProfileQueues
+// calls.
+func searchRoutingProfileParents(ctx context.Context, c ConnectAPI, id string, tok *string) ([]parent, []int, *string, error) {
+	out, err := c.SearchRoutingProfiles(ctx, &connect.SearchRoutingProfilesInput{InstanceId: &id, MaxResults: aws.Int32(pageSearch500), NextToken: tok})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ps := make([]parent, len(out.RoutingProfiles))
+	bs := make([]int, len(out.RoutingProfiles))
+	for i, p := range out.RoutingProfiles {
+		ps[i] = parent{aws.ToString(p.RoutingProfileId), fmt.Sprintf("routing profile %q", aws.ToString(p.Name))}
+		if p.NumberOfAssociatedQueues != nil {
+			bs[i] = max(1, int(*p.NumberOfAssociatedQueues)*routingProfileChannels)
+		}
+	}
+	return ps, bs, out.NextToken, nil
+}
+
+// routingProfileQueues counts queue configurations: one per queue and
+// channel, which is what "Queues per routing profile" limits.
+func routingProfileQueues(ctx context.Context, c ConnectAPI, id, parentID string, tok *string) ([]int, *string, error) {
+	out, err := c.ListRoutingProfileQueues(ctx, &connect.ListRoutingProfileQueuesInput{InstanceId: &id, RoutingProfileId: &parentID, MaxResults: aws.Int32(pageList100), NextToken: tok})
+	if err != nil {
+		return nil, nil, err
+	}
+	return []int{len(out.RoutingProfileQueueConfigSummaryList)}, out.NextToken, nil
+}
+
+func listUserParents(ctx context.Context, c ConnectAPI, id string, tok *string) ([]parent, *string, error) {
+	out, err := c.ListUsers(ctx, &connect.ListUsersInput{InstanceId: &id, MaxResults: aws.Int32(pageList1000), NextToken: tok})
+	if err != nil {
+		return nil, nil, err
+	}
+	ps := make([]parent, len(out.UserSummaryList))
+	for i, u := range out.UserSummaryList {
+		ps[i] = parent{aws.ToString(u.Id), "user " + aws.ToString(u.Id)}
+	}
+	return ps, out.NextToken, nil
+}
+
+func userProficiencies(ctx context.Context, c ConnectAPI, id, parentID string, tok *string) ([]int, *string, error) {
+	out, err := c.ListUserProficiencies(ctx, &connect.ListUserProficienciesInput{InstanceId: &id, UserId: &parentID, MaxResults: aws.Int32(pageList100), NextToken: tok})
+	if err != nil {
+		return nil, nil, err
+	}
+	return []int{len(out.UserProficiencyList)}, out.NextToken, nil
+}
+
+func listHoursParents(ctx context.Context, c ConnectAPI, id string, tok *string) ([]parent, *string, error) {
+	out, err := c.ListHoursOfOperations(ctx, &connect.ListHoursOfOperationsInput{InstanceId: &id, MaxResults: aws.Int32(pageList1000), NextToken: tok})
+	if err != nil {
+		return nil, nil, err
+	}
+	ps := make([]parent, len(out.HoursOfOperationSummaryList))
+	for i, h := range out.HoursOfOperationSummaryList {
+		ps[i] = parent{aws.ToString(h.Id), fmt.Sprintf("hours of operation %q", aws.ToString(h.Name))}
+	}
+	return ps, out.NextToken, nil
+}
+
+func hoursOverrides(ctx context.Context, c ConnectAPI, id, parentID string, tok *string) ([]int, *string, error) {
+	out, err := c.ListHoursOfOperationOverrides(ctx, &connect.ListHoursOfOperationOverridesInput{InstanceId: &id, HoursOfOperationId: &parentID, MaxResults: aws.Int32(pageList100), NextToken: tok})
+	if err != nil {
+		return nil, nil, err
+	}
+	return []int{len(out.HoursOfOperationOverrideList)}, out.NextToken, nil
+}
+
+func listDataTableParents(ctx context.Context, c ConnectAPI, id string, tok *string) ([]parent, *string, error) {
+	out, err := c.ListDataTables(ctx, &connect.ListDataTablesInput{InstanceId: &id, MaxResults: aws.Int32(pageList1000), NextToken: tok})
+	if err != nil {
+		return nil, nil, err
+	}
+	ps := make([]parent, len(out.DataTableSummaryList))
+	for i, d := range out.DataTableSummaryList {
+		ps[i] = parent{aws.ToString(d.Id), fmt.Sprintf("data table %q", aws.ToString(d.Name))}
+	}
+	return ps, out.NextToken, nil
+}
+
+// dataTableAttributes counts all attributes and the primary ones in one
+// listing.
+func dataTableAttributes(ctx context.Context, c ConnectAPI, id, parentID string, tok *string) ([]int, *string, error) {
+	out, err := c.ListDataTableAttributes(ctx, &connect.ListDataTableAttributesInput{InstanceId: &id, DataTableId: &parentID, MaxResults: aws.Int32(pageList1000), NextToken: tok})
+	if err != nil {
+		return nil, nil, err
+	}
+	primary := 0
+	for _, a := range out.Attributes {
+		if a.Primary {
+			primary++
+		}
+	}
+	return []int{len(out.Attributes), primary}, out.NextToken, nil
+}
+
+func dataTableValues(ctx context.Context, c ConnectAPI, id, parentID string, tok *string) ([]int, *string, error) {
+	out, err := c.ListDataTableValues(ctx, &connect.ListDataTableValuesInput{InstanceId: &id, DataTableId: &parentID, MaxResults: aws.Int32(pageList1000), NextToken: tok})
+	if err != nil {
+		return nil, nil, err
+	}
+	return []int{len(out.Values)}, out.NextToken, nil
+}
+
+// listStandardQueueParents lists STANDARD queues only, as the per-queue
+// quotas and "Queues per instance" concern them, not agent queues.
+func listStandardQueueParents(ctx context.Context, c ConnectAPI, id string, tok *string) ([]parent, *string, error) {
+	out, err := c.ListQueues(ctx, &connect.ListQueuesInput{InstanceId: &id, QueueTypes: []types.QueueType{types.QueueTypeStandard}, MaxResults: aws.Int32(pageList1000), NextToken: tok})
+	if err != nil {
+		return nil, nil, err
+	}
+	ps := make([]parent, len(out.QueueSummaryList))
+	for i, q := range out.QueueSummaryList {
+		ps[i] = parent{aws.ToString(q.Id), fmt.Sprintf("queue %q", aws.ToString(q.Name))}
+	}
+	return ps, out.NextToken, nil
+}
+
+func queueQuickConnects(ctx context.Context, c ConnectAPI, id, parentID string, tok *string) ([]int, *string, error) {
+	out, err := c.ListQueueQuickConnects(ctx, &connect.ListQueueQuickConnectsInput{InstanceId: &id, QueueId: &parentID, MaxResults: aws.Int32(pageList100), NextToken: tok})
+	if err != nil {
+		return nil, nil, err
+	}
+	return []int{len(out.QuickConnectSummaryList)}, out.NextToken, nil
+}
+
+func queueEmailAddresses(ctx context.Context, c ConnectAPI, id, parentID string, tok *string) ([]int, *string, error) {
+	out, err := c.ListQueueEmailAddresses(ctx, &connect.ListQueueEmailAddressesInput{InstanceId: &id, QueueId: &parentID, MaxResults: aws.Int32(pageList100), NextToken: tok})
+	if err != nil {
+		return nil, nil, err
+	}
+	return []int{len(out.EmailAddressMetadataList)}, out.NextToken, nil
+}
+
+func listEvaluationFormParents(ctx context.Context, c ConnectAPI, id string, tok *string) ([]parent, []int, *string, error) {
+	out, err := c.ListEvaluationForms(ctx, &connect.ListEvaluationFormsInput{InstanceId: &id, MaxResults: aws.Int32(pageList100), NextToken: tok})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ps := make([]parent, len(out.EvaluationFormSummaryList))
+	bs := make([]int, len(out.EvaluationFormSummaryList))
+	for i, f := range out.EvaluationFormSummaryList {
+		// Versions are numbered from 1 and only added: the latest number
+		// bounds how many a form has.
+		ps[i] = parent{aws.ToString(f.EvaluationFormId), fmt.Sprintf("evaluation form %q", aws.ToString(f.Title))}
+		bs[i] = int(f.LatestVersion)
+	}
+	return ps, bs, out.NextToken, nil
+}
+
+func evaluationFormVersions(ctx context.Context, c ConnectAPI, id, parentID string, tok *string) ([]int, *string, error) {
+	out, err := c.ListEvaluationFormVersions(ctx, &connect.ListEvaluationFormVersionsInput{InstanceId: &id, EvaluationFormId: &parentID, MaxResults: aws.Int32(pageList100), NextToken: tok})
+	if err != nil {
+		return nil, nil, err
+	}
+	return []int{len(out.EvaluationFormVersionSummaryList)}, out.NextToken, nil
+}
