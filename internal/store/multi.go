@@ -63,12 +63,43 @@ func (m *Multi) each(ctx context.Context, write func(Store) error) error {
 	for i, s := range m.stores {
 		wg.Go(func() {
 			if err := m.retry(ctx, func() error { return write(s) }); err != nil {
-				errs[i] = fmt.Errorf("store %s: %w", s, err)
+				errs[i] = &SinkError{Sink: s.String(), Err: err}
 			}
 		})
 	}
 	wg.Wait()
 	return errors.Join(errs...)
+}
+
+// SinkError is the failure of one sink of a Multi write.
+type SinkError struct {
+	Sink string
+	Err  error
+}
+
+func (e *SinkError) Error() string { return fmt.Sprintf("store %s: %v", e.Sink, e.Err) }
+
+// Unwrap returns the sink's error.
+func (e *SinkError) Unwrap() error { return e.Err }
+
+// FailedSinks names the sinks whose write an error from Multi reports.
+func FailedSinks(err error) map[string]bool {
+	out := map[string]bool{}
+	var walk func(error)
+	walk = func(err error) {
+		var se *SinkError
+		if j, ok := err.(interface{ Unwrap() []error }); ok {
+			for _, e := range j.Unwrap() {
+				walk(e)
+			}
+		} else if errors.As(err, &se) {
+			out[se.Sink] = true
+		}
+	}
+	if err != nil {
+		walk(err)
+	}
+	return out
 }
 
 // retry runs write until it succeeds, fails for good, or runs out of

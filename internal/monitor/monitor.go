@@ -1,0 +1,170 @@
+// Package monitor is one monitoring run from end to end, the same for the
+// CLI and the Lambda: scan, keep the report in every configured store,
+// then send the alerts the run's news calls for. Whatever was measured is
+// kept even when a store or a channel fails; those failures are added to
+// the report's errors and end the run with ErrDelivery.
+package monitor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/cqmon/cqmon/internal/alert"
+	"github.com/cqmon/cqmon/internal/awsapi"
+	"github.com/cqmon/cqmon/internal/catalog"
+	"github.com/cqmon/cqmon/internal/engine"
+	"github.com/cqmon/cqmon/internal/quota"
+	"github.com/cqmon/cqmon/internal/store"
+)
+
+// ErrDelivery is returned, with the report, when the run completed but a
+// store could not be written or an alert could not be delivered.
+var ErrDelivery = errors.New("the run completed, but storing or alerting failed")
+
+// Options configures a run beyond the scan itself.
+type Options struct {
+	Engine engine.Config
+	// Stores are store specs (local:<path>, dynamodb:<table>,
+	// s3://<bucket>/<prefix>); none means no history and no alert memory.
+	Stores       []string
+	StoreOptions store.Options
+	// Notify are alert channels; none means no alerts.
+	Notify []alert.Spec
+	Alert  alert.Config
+	// Stdout receives the stdout channel's messages.
+	Stdout io.Writer
+	// Progress, when set, receives progress lines.
+	Progress func(format string, args ...any)
+	Log      *slog.Logger
+	// Now replaces the clock (tests).
+	Now func() time.Time
+}
+
+// Summary is what a run did, for the Lambda's result and the CLI's last
+// progress line.
+type Summary struct {
+	RunID        string         `json:"run_id"`
+	Instances    int            `json:"instances"`
+	Quotas       int            `json:"quotas"`
+	Violations   int            `json:"violations"`
+	Unknown      int            `json:"unknown"`
+	AlertsSent   map[string]int `json:"alerts_sent"`
+	SinksWritten []string       `json:"sinks_written"`
+	Errors       []string       `json:"errors"`
+	APICalls     int            `json:"api_calls"`
+	Throttled    int            `json:"throttled"`
+	DurationMS   int64          `json:"duration_ms"`
+}
+
+// Runner holds what stays the same between runs (the Lambda builds it once
+// at cold start).
+type Runner struct {
+	Factory *awsapi.Factory
+	Catalog *catalog.Catalog
+	Options Options
+}
+
+// Validate checks the options that can be checked before any call.
+func (o Options) Validate() error {
+	if err := o.Engine.Validate(); err != nil {
+		return err
+	}
+	for _, s := range o.Stores {
+		if _, err := store.ParseSpec(s); err != nil {
+			return err
+		}
+	}
+	if o.StoreOptions.Retention < 0 {
+		return fmt.Errorf("retention: %s is negative", o.StoreOptions.Retention)
+	}
+	return o.Alert.Validate()
+}
+
+// Run performs one monitoring run. It returns the report whenever the scan
+// produced one, with engine.ErrIncomplete when no Region could be scanned
+// and ErrDelivery when storing or alerting failed.
+func (r *Runner) Run(ctx context.Context) (*quota.Report, Summary, error) {
+	start := time.Now()
+	e := &engine.Engine{Factory: r.Factory, Catalog: r.Catalog, Config: r.Options.Engine, Progress: r.Options.Progress, Now: r.Options.Now}
+	rep, scanErr := e.Run(ctx)
+	if rep == nil {
+		return nil, Summary{}, scanErr
+	}
+	sum := Summary{RunID: rep.RunID, AlertsSent: map[string]int{}, SinksWritten: []string{}, Errors: []string{}}
+	delivered := true
+
+	var states alert.Store
+	if len(r.Options.Stores) > 0 {
+		multi, err := store.OpenAll(ctx, r.Options.Stores, r.Factory.Config(), r.Options.StoreOptions)
+		if err != nil {
+			rep.Errors = append(rep.Errors, quota.RunError{Scope: "store", Message: err.Error()})
+			delivered = false
+		} else {
+			defer multi.Close()
+			err := multi.WriteRun(ctx, rep)
+			if err != nil {
+				rep.Errors = append(rep.Errors, quota.RunError{Scope: "store", Message: err.Error()})
+				delivered = false
+			}
+			failed := store.FailedSinks(err)
+			for _, s := range multi.Stores() {
+				if !failed[s.String()] {
+					sum.SinksWritten = append(sum.SinksWritten, s.String())
+				}
+			}
+			states = multi
+		}
+	}
+
+	if len(r.Options.Notify) > 0 {
+		out, err := r.notify(ctx, rep, states)
+		for k, n := range out.Sent {
+			sum.AlertsSent[string(k)] = n
+		}
+		if err != nil {
+			rep.Errors = append(rep.Errors, quota.RunError{Scope: "alerts", Message: err.Error()})
+			delivered = false
+		}
+	}
+
+	t := rep.Totals()
+	sum.Instances, sum.Quotas, sum.Violations, sum.Unknown = len(rep.Instances), t.MetricsCount, t.ViolationsCount, t.UnknownCount
+	for _, s := range r.Factory.Pacer().Stats() {
+		sum.APICalls += s.Calls
+		sum.Throttled += s.Throttled
+	}
+	for _, e := range rep.Errors {
+		sum.Errors = append(sum.Errors, e.Scope+": "+e.Message)
+	}
+	sum.DurationMS = time.Since(start).Milliseconds()
+	switch {
+	case scanErr != nil:
+		return rep, sum, scanErr
+	case !delivered:
+		return rep, sum, ErrDelivery
+	}
+	return rep, sum, nil
+}
+
+func (r *Runner) notify(ctx context.Context, rep *quota.Report, states alert.Store) (alert.Outcome, error) {
+	deps := alert.Deps{
+		SNS:    func(region string) alert.Publisher { return r.Factory.For(region).SNS },
+		HTTP:   &http.Client{Timeout: 10 * time.Second},
+		Stdout: r.Options.Stdout,
+	}
+	var channels []alert.Channel
+	for _, spec := range r.Options.Notify {
+		ch, err := spec.Build(deps)
+		if err != nil {
+			return alert.Outcome{}, err
+		}
+		channels = append(channels, ch)
+	}
+	n := &alert.Notifier{Store: states, Channels: channels, Config: r.Options.Alert, Log: r.Options.Log}
+	return n.Run(ctx, rep)
+}

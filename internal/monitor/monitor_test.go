@@ -1,0 +1,130 @@
+package monitor
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/credentials"
+
+	"github.com/cqmon/cqmon/internal/alert"
+	"github.com/cqmon/cqmon/internal/awsapi"
+	"github.com/cqmon/cqmon/internal/catalog"
+	"github.com/cqmon/cqmon/internal/engine"
+	"github.com/cqmon/cqmon/internal/mototest"
+	"github.com/cqmon/cqmon/internal/sim"
+	"github.com/cqmon/cqmon/internal/store"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	mototest.Stop()
+	os.Exit(code)
+}
+
+var testNow = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+
+// runner scans the engine's test scenario in the simulator; sinks other
+// than the simulator's services go to moto.
+func runner(t *testing.T, stores []string, stdout *bytes.Buffer) *Runner {
+	t.Helper()
+	sc, err := sim.LoadScenarioFile("../engine/testdata/scan.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	url, stop, err := sim.New(sc, sim.WithClock(func() time.Time { return testNow })).Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	creds := credentials.NewStaticCredentialsProvider("testing", "testing", "")
+	f, err := awsapi.NewFactory(context.Background(), awsapi.Options{
+		Region: "us-east-1", Endpoint: url, StaticCredentials: &creds,
+		Rates: func(string, string) float64 { return 1000 }, MaxBackoff: 10 * time.Millisecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := engine.DefaultConfig()
+	cfg.Regions = []string{"us-east-1"}
+	spec, _ := alert.ParseSpec("stdout")
+	return &Runner{Factory: f, Catalog: catalog.Default(), Options: Options{
+		Engine: cfg, Stores: stores, Notify: []alert.Spec{spec}, Alert: alert.DefaultConfig(),
+		Stdout: stdout, Now: func() time.Time { return testNow },
+		StoreOptions: store.Options{Endpoint: mototest.URL(t)},
+	}}
+}
+
+func TestRunStoresAndAlertsOnce(t *testing.T) {
+	db := "local:" + filepath.Join(t.TempDir(), "history.db")
+	var out bytes.Buffer
+	r := runner(t, []string{db}, &out)
+
+	rep, sum, err := r.Run(context.Background())
+	if err != nil {
+		t.Fatalf("first run: %v (errors %v)", err, sum.Errors)
+	}
+	if len(sum.SinksWritten) != 1 || sum.AlertsSent["alert"] == 0 {
+		t.Errorf("first run summary = %+v, want one sink written and alerts sent", sum)
+	}
+	if !strings.Contains(out.String(), "Connect Quota Alert - Instance: big") {
+		t.Errorf("stdout channel got:\n%s", out.String())
+	}
+	if sum.Violations != rep.Totals().ViolationsCount || sum.RunID != rep.RunID {
+		t.Errorf("summary %+v does not match the report", sum)
+	}
+
+	// Same news again: remembered in the local store, nothing is sent.
+	out.Reset()
+	_, sum, err = r.Run(context.Background())
+	if err != nil {
+		t.Fatalf("second run: %v", err)
+	}
+	if n := sum.AlertsSent["alert"] + sum.AlertsSent["reminder"]; n != 0 || out.Len() != 0 {
+		t.Errorf("second run sent %v:\n%s", sum.AlertsSent, out.String())
+	}
+
+	s, err := store.Open(context.Background(), db, r.Factory.Config(), store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	runs, err := s.Runs(context.Background(), store.Query{InstanceID: "11111111-aaaa-4000-8000-000000000001"})
+	if err != nil || len(runs) != 2 {
+		t.Errorf("stored runs of big = %d, %v; want 2", len(runs), err)
+	}
+}
+
+func TestFailingSinkKeepsTheOthers(t *testing.T) {
+	db := "local:" + filepath.Join(t.TempDir(), "history.db")
+	var out bytes.Buffer
+	r := runner(t, []string{"dynamodb:cqmon-no-such-table", db}, &out)
+
+	rep, sum, err := r.Run(context.Background())
+	if !errors.Is(err, ErrDelivery) {
+		t.Fatalf("Run() = %v, want ErrDelivery", err)
+	}
+	if len(rep.Instances) == 0 || rep.Totals().MetricsCount == 0 {
+		t.Fatal("the report was lost")
+	}
+	if len(sum.SinksWritten) != 1 || sum.SinksWritten[0] != db {
+		t.Errorf("sinks written = %v, want only %s", sum.SinksWritten, db)
+	}
+	found := false
+	for _, e := range rep.Errors {
+		if e.Scope == "store" && strings.Contains(e.Message, "dynamodb:cqmon-no-such-table") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("report errors %+v do not name the failing sink", rep.Errors)
+	}
+	if sum.AlertsSent["alert"] == 0 {
+		t.Error("a failing sink stopped the alerts")
+	}
+}
