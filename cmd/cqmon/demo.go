@@ -30,12 +30,9 @@ func loadScenario(path string) (*sim.Scenario, error) {
 // started on a loopback port for the length of the run.
 func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("demo", stderr)
-	rf := addRunFlags(fs)
+	rf := addRunFlags(fs, "none")
 	scenario := fs.String("scenario", "", "simulator scenario file (default: the built-in demo account)")
 	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if err := rf.validate(); err != nil {
 		return err
 	}
 	sc, err := loadScenario(*scenario)
@@ -48,6 +45,10 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	defer stop()
 	rf.cfg.Regions = sc.Regions
+	opts, err := rf.options("none", stdout, stderr)
+	if err != nil {
+		return err
+	}
 	f, err := awsapi.NewFactory(ctx, awsapi.Options{
 		Region: sc.Regions[0], Endpoint: url, StaticCredentials: &simCredentials, Share: rf.share,
 	})
@@ -57,7 +58,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if !rf.quiet {
 		fmt.Fprintf(stderr, "demo: simulated AWS account %s at %s (no real AWS calls)\n", sc.Account, url)
 	}
-	return scanAndPrint(ctx, f, rf, stdout, stderr)
+	return runAndPrint(ctx, f, opts, rf, stdout, stderr)
 }
 
 // cmdSimulate serves the simulator until interrupted and prints the

@@ -4,6 +4,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -11,8 +12,10 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // Exit statuses.
@@ -24,6 +27,9 @@ const (
 	exitIncomplete = 1
 	// exitUsage: bad flags, arguments or configuration.
 	exitUsage = 2
+	// exitDelivery: the run completed and its report was printed, but its
+	// history could not be stored or an alert could not be delivered.
+	exitDelivery = 3
 )
 
 func main() {
@@ -39,12 +45,15 @@ Usage:
   cqmon scan      [flags]   measure every quota of every Connect instance in the account
   cqmon demo      [flags]   the same run against the built-in AWS simulator (no account needed)
   cqmon catalog   [flags]   list every quota cqmon knows, and how its usage is measured
+  cqmon history   [flags]   past runs, or one quota over time, from the history store
   cqmon simulate  [flags]   serve the AWS simulator for other tools
   cqmon iam-policy          print the IAM policy a scan needs (read-only)
+  cqmon bench     [flags]   measure scans of simulated accounts: time, calls, memory
   cqmon help
 
 Run "cqmon <command> -h" for a command's flags.
-Exit status: 0 run completed (violations or not), 1 run could not complete, 2 bad usage.
+Exit status: 0 run completed (violations or not), 1 run could not complete, 2 bad usage,
+3 run completed but storing history or delivering alerts failed.
 `
 
 // usageError marks errors that exit with exitUsage.
@@ -71,6 +80,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdCatalog(rest, stdout, stderr)
 	case "simulate":
 		err = cmdSimulate(ctx, rest, stdout, stderr)
+	case "history":
+		err = cmdHistory(ctx, rest, stdout, stderr)
+	case "bench":
+		err = cmdBench(ctx, rest, stdout, stderr)
+	case "bench-one":
+		err = cmdBenchOne(ctx, rest, stdout, stderr)
 	case "iam-policy":
 		err = cmdIAMPolicy(rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
@@ -81,6 +96,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	var ue usageError
+	var de deliveryError
 	switch {
 	case err == nil:
 		return exitOK
@@ -89,6 +105,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case errors.As(err, &ue):
 		fmt.Fprintf(stderr, "cqmon %s: %v\n", args[0], err)
 		return exitUsage
+	case errors.As(err, &de):
+		fmt.Fprintf(stderr, "cqmon %s: %v (see the report's errors)\n", args[0], err)
+		return exitDelivery
 	default:
 		fmt.Fprintf(stderr, "cqmon %s: %v\n", args[0], err)
 		return exitIncomplete
@@ -130,6 +149,37 @@ func (o *outputFlag) Set(v string) error {
 	return fmt.Errorf("%q is not one of table, json", v)
 }
 
+const maxDays = 36500
+
+// durationFlag is a duration flag that also takes days: a Go duration
+// ("36h", "90m") or a number of days ("30d").
+type durationFlag time.Duration
+
+func (s *durationFlag) String() string {
+	d := time.Duration(*s)
+	if d%(24*time.Hour) == 0 {
+		return fmt.Sprintf("%dd", d/(24*time.Hour))
+	}
+	return d.String()
+}
+
+func (s *durationFlag) Set(v string) error {
+	if n, ok := strings.CutSuffix(v, "d"); ok {
+		days, err := strconv.Atoi(n)
+		if err != nil || days < 1 || days > maxDays {
+			return fmt.Errorf("%q is not a number of days from 1 to %d", v, maxDays)
+		}
+		*s = durationFlag(time.Duration(days) * 24 * time.Hour)
+		return nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return fmt.Errorf("%q is not a positive duration such as 36h, or days such as 30d", v)
+	}
+	*s = durationFlag(d)
+	return nil
+}
+
 // listFlag is a comma-separated list.
 type listFlag []string
 
@@ -147,3 +197,7 @@ func (l *listFlag) Set(v string) error {
 	}
 	return nil
 }
+
+// alertBuffer collects the stdout channel's messages so they print after
+// the report.
+type alertBuffer struct{ bytes.Buffer }

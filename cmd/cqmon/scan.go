@@ -8,45 +8,134 @@ import (
 	"io"
 	"time"
 
+	"github.com/cqmon/cqmon/internal/alert"
 	"github.com/cqmon/cqmon/internal/awsapi"
 	"github.com/cqmon/cqmon/internal/catalog"
 	"github.com/cqmon/cqmon/internal/engine"
+	"github.com/cqmon/cqmon/internal/monitor"
 	"github.com/cqmon/cqmon/internal/quota"
 	"github.com/cqmon/cqmon/internal/report"
+	"github.com/cqmon/cqmon/internal/store"
 )
 
 // runFlags are the flags shared by scan and demo.
 type runFlags struct {
-	cfg    engine.Config
-	share  float64
-	output outputFlag
-	quiet  bool
+	cfg         engine.Config
+	share       float64
+	output      outputFlag
+	quiet       bool
+	lookback    durationFlag
+	stores      multiFlag
+	retention   durationFlag
+	kmsKey      string
+	notify      multiFlag
+	remindAfter durationFlag
+	hysteresis  float64
+	mutes       multiFlag
 }
 
-func addRunFlags(fs *flag.FlagSet) *runFlags {
-	rf := &runFlags{cfg: engine.DefaultConfig(), share: awsapi.DefaultShare, output: "table"}
+// multiFlag is a flag that may be given several times; each value may
+// also be a comma-separated list.
+type multiFlag []string
+
+func (m *multiFlag) String() string { return fmt.Sprint([]string(*m)) }
+
+func (m *multiFlag) Set(v string) error {
+	*m = append(*m, v)
+	return nil
+}
+
+func addRunFlags(fs *flag.FlagSet, defaultStore string) *runFlags {
+	rf := &runFlags{
+		cfg: engine.DefaultConfig(), share: awsapi.DefaultShare, output: "table",
+		lookback: durationFlag(engine.DefaultLookback), retention: durationFlag(store.DefaultRetention),
+		remindAfter: durationFlag(alert.DefaultRemindAfter), hysteresis: alert.DefaultHysteresis,
+	}
 	fs.Float64Var(&rf.cfg.Threshold, "threshold", rf.cfg.Threshold, "violation threshold in percent of the limit (1-99)")
-	fs.DurationVar(&rf.cfg.Lookback, "lookback", rf.cfg.Lookback, "window for peak metrics such as concurrent calls")
+	fs.Var(&rf.lookback, "lookback", "window for peak metrics such as concurrent calls (e.g. 1h, 90m, 7d)")
 	fs.IntVar(&rf.cfg.Concurrency, "concurrency", rf.cfg.Concurrency, "AWS calls in flight at once (1-64)")
+	fs.IntVar(&rf.cfg.MaxParents, "max-parents", rf.cfg.MaxParents, "most parents (users, queues...) a per-parent quota may make one call each for, per instance; 0 = no bound")
+	fs.Float64Var(&rf.cfg.Margin, "margin", rf.cfg.Margin, "points under the threshold below which a cheap upper bound replaces an exact per-parent count (0-50)")
 	fs.Float64Var(&rf.share, "rate-share", rf.share, "share of each API's rate limit cqmon may use (0.05-1)")
 	fs.Var(&rf.output, "output", "report format: table or json")
 	fs.BoolVar(&rf.quiet, "quiet", false, "no progress lines on stderr")
+	fs.Var(&rf.stores, "store", "history and alert memory: local, local:<path>, dynamodb:<table>, s3://<bucket>/<prefix>, or none; repeatable (default "+defaultStore+")")
+	fs.Var(&rf.retention, "retention", "how long stored history is kept (e.g. 90d)")
+	fs.StringVar(&rf.kmsKey, "kms-key", "", "KMS key id or ARN for SSE-KMS on S3 history objects")
+	fs.Var(&rf.notify, "notify", "alert channel: stdout, sns:<topic-arn>, webhook:<url>; repeatable (default stdout with --output table, none with json)")
+	fs.Var(&rf.remindAfter, "remind-after", "least time between two alerts about a quota that stays high")
+	fs.Float64Var(&rf.hysteresis, "hysteresis", rf.hysteresis, "points below the threshold a quota must fall to count as recovered")
+	fs.Var(&rf.mutes, "mute", "never alert for: code:L-XXXXXXXX, name:<glob>, instance:<id or alias>; repeatable")
 	return rf
 }
 
-func (rf *runFlags) validate() error {
-	if err := rf.cfg.Validate(); err != nil {
-		return usageError{err}
-	}
+// options turns the flags into the run's options, naming the first bad
+// flag and its value.
+func (rf *runFlags) options(defaultStore string, stdout io.Writer, stderr io.Writer) (monitor.Options, error) {
+	rf.cfg.Lookback = time.Duration(rf.lookback)
 	if rf.share < 0.05 || rf.share > 1 {
-		return usagef("rate-share: %v is outside 0.05-1", rf.share)
+		return monitor.Options{}, usagef("rate-share: %v is outside 0.05-1", rf.share)
 	}
-	return nil
+	o := monitor.Options{Engine: rf.cfg, Stdout: stdout}
+	stores := rf.stores
+	if len(stores) == 0 {
+		stores = []string{defaultStore}
+	}
+	for _, s := range splitAll(stores) {
+		if s != "none" {
+			o.Stores = append(o.Stores, s)
+		}
+	}
+	o.StoreOptions = store.Options{Retention: time.Duration(rf.retention), KMSKeyID: rf.kmsKey}
+	notify := splitAll(rf.notify)
+	if len(notify) == 0 && rf.output == "table" {
+		notify = []string{"stdout"}
+	}
+	for _, n := range notify {
+		spec, err := alert.ParseSpec(n)
+		if err != nil {
+			return o, usagef("notify: %v", err)
+		}
+		o.Notify = append(o.Notify, spec)
+	}
+	o.Alert = alert.DefaultConfig()
+	o.Alert.RemindAfter, o.Alert.Hysteresis = time.Duration(rf.remindAfter), rf.hysteresis
+	for _, m := range rf.mutes {
+		ms, err := alert.ParseMutes(m)
+		if err != nil {
+			return o, usagef("mute: %v", err)
+		}
+		o.Alert.Mutes = append(o.Alert.Mutes, ms...)
+	}
+	if err := o.Validate(); err != nil {
+		return o, usageError{err}
+	}
+	if !rf.quiet {
+		start := time.Now()
+		o.Progress = func(format string, args ...any) {
+			fmt.Fprintf(stderr, "[%5.1fs] %s\n", time.Since(start).Seconds(), fmt.Sprintf(format, args...))
+		}
+		if len(o.Notify) > 0 && len(o.Stores) == 0 {
+			fmt.Fprintln(stderr, alert.NoStoreWarning)
+		}
+	}
+	return o, nil
+}
+
+func splitAll(values []string) []string {
+	var out []string
+	for _, v := range values {
+		var l listFlag
+		if err := l.Set(v); err == nil {
+			out = append(out, l...)
+		}
+	}
+	return out
 }
 
 func cmdScan(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("scan", stderr)
-	rf := addRunFlags(fs)
+	rf := addRunFlags(fs, "local")
 	var regions listFlag
 	fs.Var(&regions, "regions", "comma-separated Regions to scan (default: the SDK's configured Region)")
 	profile := fs.String("profile", "", "shared-config profile (default: the standard credential chain)")
@@ -54,27 +143,25 @@ func cmdScan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	rf.cfg.Regions = regions
-	if err := rf.validate(); err != nil {
+	opts, err := rf.options("local", stdout, stderr)
+	if err != nil {
 		return err
 	}
 	f, err := awsapi.NewFactory(ctx, awsapi.Options{Profile: *profile, Share: rf.share})
 	if err != nil {
 		return err
 	}
-	return scanAndPrint(ctx, f, rf, stdout, stderr)
+	return runAndPrint(ctx, f, opts, rf, stdout, stderr)
 }
 
-// scanAndPrint runs the engine and prints the report. A report that was
-// produced is printed even when the run reports an error.
-func scanAndPrint(ctx context.Context, f *awsapi.Factory, rf *runFlags, stdout, stderr io.Writer) error {
-	e := &engine.Engine{Factory: f, Catalog: catalog.Default(), Config: rf.cfg}
-	if !rf.quiet {
-		start := time.Now()
-		e.Progress = func(format string, args ...any) {
-			fmt.Fprintf(stderr, "[%5.1fs] %s\n", time.Since(start).Seconds(), fmt.Sprintf(format, args...))
-		}
-	}
-	rep, runErr := e.Run(ctx)
+// runAndPrint runs the monitor and prints the report. A report that was
+// produced is printed even when the run also reports an error.
+func runAndPrint(ctx context.Context, f *awsapi.Factory, opts monitor.Options, rf *runFlags, stdout, stderr io.Writer) error {
+	r := &monitor.Runner{Factory: f, Catalog: catalog.Default(), Options: opts}
+	// Alert text on stdout follows the report, so collect it first.
+	var alerts alertBuffer
+	r.Options.Stdout = &alerts
+	rep, sum, runErr := r.Run(ctx)
 	if rep == nil {
 		if runErr != nil && !errors.Is(runErr, engine.ErrIncomplete) {
 			return usageError{runErr}
@@ -82,29 +169,32 @@ func scanAndPrint(ctx context.Context, f *awsapi.Factory, rf *runFlags, stdout, 
 		return runErr
 	}
 	if !rf.quiet {
-		t := rep.Totals()
-		fmt.Fprintf(stderr, "[done] %d instance(s), %d quotas, %d violation(s), %d unknown, %d AWS calls\n",
-			len(rep.Instances), t.MetricsCount, t.ViolationsCount, t.UnknownCount, totalCalls(f))
+		fmt.Fprintf(stderr, "[done] %d instance(s), %d quotas, %d violation(s), %d unknown; %d AWS calls, %d throttled; stored in %v; alerts %v\n",
+			sum.Instances, sum.Quotas, sum.Violations, sum.Unknown, sum.APICalls, sum.Throttled, sum.SinksWritten, sum.AlertsSent)
 	}
 	if err := write(stdout, rf.output, rep); err != nil {
 		return fmt.Errorf("write report: %w", err)
 	}
+	if alerts.Len() > 0 {
+		fmt.Fprintf(stdout, "\nALERTS\n\n%s", alerts.String())
+	}
+	if errors.Is(runErr, monitor.ErrDelivery) {
+		return deliveryError{runErr}
+	}
 	return runErr
 }
+
+// deliveryError marks a run that completed but could not store its
+// history or deliver its alerts; it exits with exitDelivery.
+type deliveryError struct{ err error }
+
+func (d deliveryError) Error() string { return d.err.Error() }
 
 func write(w io.Writer, output outputFlag, rep *quota.Report) error {
 	if output == "json" {
 		return report.JSON(w, rep)
 	}
 	return report.Table(w, rep)
-}
-
-func totalCalls(f *awsapi.Factory) int {
-	n := 0
-	for _, s := range f.Pacer().Stats() {
-		n += s.Calls
-	}
-	return n
 }
 
 func cmdCatalog(args []string, stdout, stderr io.Writer) error {
