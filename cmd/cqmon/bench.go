@@ -1,0 +1,288 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/cqmon/cqmon/internal/awsapi"
+	"github.com/cqmon/cqmon/internal/catalog"
+	"github.com/cqmon/cqmon/internal/engine"
+	"github.com/cqmon/cqmon/internal/sim"
+)
+
+// AWS's default rates, as the simulator applies them, for the benchmark's
+// scaled throttle rules (Connect admin guide and Service Quotas defaults).
+var benchConnectRates = map[string]float64{
+	"ListUsers": 10, "ListQueues": 10, "ListRoutingProfiles": 10, "ListRoutingProfileQueues": 10,
+	"ListQuickConnects": 10, "ListQueueQuickConnects": 10, "ListPrompts": 10, "ListHoursOfOperations": 10,
+	"ListAgentStatuses": 10, "ListUserHierarchyGroups": 10, "ListUserProficiencies": 10,
+	"ListPredefinedAttributes": 10, "ListIntegrationAssociations": 25,
+}
+
+// benchCase is one simulated account.
+type benchCase struct {
+	name      string
+	instances int
+	counts    map[string]int
+	children  map[string]sim.ChildCounts
+}
+
+func benchCounts(users, flows, queues, profiles int) map[string]int {
+	return map[string]int{
+		"users": users, "contactFlows": flows, "queues": queues, "routingProfiles": profiles,
+		"securityProfiles": 20, "hoursOfOperations": 10, "quickConnects": 50, "prompts": 100,
+		"agentStatuses": 10, "userHierarchyGroups": 50, "phoneNumbers": 20, "lambdaFunctions": 20,
+		"lexV2BotAliases": 10, "contactFlowModules": 20, "taskTemplates": 10,
+	}
+}
+
+var benchChildren = map[string]sim.ChildCounts{
+	"routingProfileQueues": {Others: 12}, "queueQuickConnects": {Others: 5},
+	"userProficiencies": {Others: 3}, "hoursOfOperationOverrides": {Others: 2},
+}
+
+func benchCases(which string) ([]benchCase, error) {
+	typical := benchCase{"typical", 3, benchCounts(2000, 300, 50, 20), benchChildren}
+	large := benchCase{"large", 20, benchCounts(20000, 2000, 500, 200), benchChildren}
+	var growth []benchCase
+	for _, n := range []int{1, 5, 20} {
+		for _, u := range []int{100, 10000, 100000} {
+			growth = append(growth, benchCase{fmt.Sprintf("growth-%di-%du", n, u), n, benchCounts(u, 50, 20, 10), benchChildren})
+		}
+	}
+	switch which {
+	case "typical":
+		return []benchCase{typical}, nil
+	case "large":
+		return []benchCase{large}, nil
+	case "growth":
+		return growth, nil
+	case "all":
+		return append([]benchCase{typical, large}, growth...), nil
+	}
+	return nil, usagef("scenario: %q is not one of typical, large, growth, all", which)
+}
+
+// scenario builds the simulator scenario of a case: AWS's default rates
+// times scale, 20-50 ms latency per call.
+func (c benchCase) scenario(scale float64) *sim.Scenario {
+	sc := &sim.Scenario{Account: "210987654321", Regions: []string{"us-east-1"}}
+	for i := range c.instances {
+		sc.Instances = append(sc.Instances, sim.Instance{Alias: fmt.Sprintf("bench-%02d", i), Counts: c.counts, Children: c.children})
+	}
+	for op, r := range benchConnectRates {
+		sc.Throttle.Rules = append(sc.Throttle.Rules, sim.RateRule{Service: "connect", Operation: op, Rate: r * scale, Burst: int(math.Ceil(r * 1.5 * scale))})
+	}
+	sc.Throttle.Rules = append(sc.Throttle.Rules,
+		sim.RateRule{Service: "connect", Operation: "*", Rate: 2 * scale, Burst: int(5 * scale)},
+		sim.RateRule{Service: "servicequotas", Operation: "*", Rate: 10 * scale, Burst: int(10 * scale)},
+	)
+	sc.Latency = []sim.LatencyRule{{Min: "20ms", Max: "50ms"}}
+	return sc
+}
+
+// benchResult is what one scan of a case cost.
+type benchResult struct {
+	name        string
+	wall        time.Duration
+	calls       int
+	throttled   int
+	lowerBound  time.Duration
+	bottleneck  string
+	peakRSSKiB  int
+	perOp       map[string]int
+	quotas      int
+	unknown     int
+	simStarting time.Duration
+}
+
+// cmdBench measures full scans of simulated accounts: wall time, calls by
+// operation, throttling answers, the lower bound the rate limits impose on
+// those calls, and peak memory. Each case runs in a child process (this
+// same binary, "bench-one") so its peak RSS is the scan's alone, against a
+// simulator in another child process.
+func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("bench", stderr)
+	which := fs.String("scenario", "typical", "typical, large, growth or all")
+	scale := fs.Float64("scale", 1, "multiply every rate limit (AWS's and cqmon's budget alike) to shorten long cases; figures are reported as measured")
+	share := fs.Float64("rate-share", awsapi.DefaultShare, "share of each rate cqmon may use")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *scale <= 0 || *scale > 1000 {
+		return usagef("scale: %v is outside (0, 1000]", *scale)
+	}
+	cases, err := benchCases(*which)
+	if err != nil {
+		return err
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "cqmon bench: %s/%s, %d CPUs, %s; rate scale %v, share %v, latency 20-50 ms\n\n",
+		runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version(), *scale, *share)
+	var results []benchResult
+	for _, c := range cases {
+		fmt.Fprintf(stderr, "bench: %s ...\n", c.name)
+		r, err := runBenchCase(ctx, self, c, *scale, *share)
+		if err != nil {
+			return fmt.Errorf("%s: %w", c.name, err)
+		}
+		results = append(results, r)
+	}
+	printBench(stdout, results)
+	return nil
+}
+
+func runBenchCase(ctx context.Context, self string, c benchCase, scale, share float64) (benchResult, error) {
+	dir, err := os.MkdirTemp("", "cqmon-bench")
+	if err != nil {
+		return benchResult{}, err
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "scenario.json")
+	data, _ := json.Marshal(c.scenario(scale))
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		return benchResult{}, err
+	}
+	simCmd := exec.CommandContext(ctx, self, "simulate", "--listen", "127.0.0.1:0", "--scenario", path)
+	out, _ := simCmd.StdoutPipe()
+	if err := simCmd.Start(); err != nil {
+		return benchResult{}, err
+	}
+	defer func() { _ = simCmd.Process.Kill(); _ = simCmd.Wait() }()
+	url := ""
+	sc := bufio.NewScanner(out)
+	for sc.Scan() {
+		if u, ok := strings.CutPrefix(sc.Text(), "export AWS_ENDPOINT_URL="); ok {
+			url = u
+			break
+		}
+	}
+	if url == "" {
+		return benchResult{}, fmt.Errorf("simulator printed no endpoint")
+	}
+	one := exec.CommandContext(ctx, self, "bench-one", "--endpoint", url, "--scale", fmt.Sprint(scale), "--rate-share", fmt.Sprint(share))
+	one.Stderr = os.Stderr
+	res, err := one.Output()
+	if err != nil {
+		return benchResult{}, fmt.Errorf("bench-one: %w", err)
+	}
+	var r benchOne
+	if err := json.Unmarshal(res, &r); err != nil {
+		return benchResult{}, err
+	}
+	br := benchResult{name: c.name, wall: time.Duration(r.WallMS) * time.Millisecond, calls: r.Calls, throttled: r.Throttled,
+		peakRSSKiB: r.PeakRSSKiB, perOp: r.PerOp, quotas: r.Quotas, unknown: r.Unknown}
+	// The rate limits' lower bound: operations run in parallel, so the
+	// slowest operation's calls at its budget bound the run.
+	for op, n := range r.PerOp {
+		svc, name, _ := strings.Cut(op, "/")
+		rps := awsapi.DefaultRate(svc, name) * scale * share
+		if d := time.Duration(float64(n-1) / rps * float64(time.Second)); d > br.lowerBound {
+			br.lowerBound, br.bottleneck = d, op
+		}
+	}
+	return br, nil
+}
+
+// benchOne is the JSON a bench-one child prints.
+type benchOne struct {
+	WallMS     int64          `json:"wall_ms"`
+	Calls      int            `json:"calls"`
+	Throttled  int            `json:"throttled"`
+	PerOp      map[string]int `json:"per_op"`
+	PeakRSSKiB int            `json:"peak_rss_kib"`
+	Quotas     int            `json:"quotas"`
+	Unknown    int            `json:"unknown"`
+}
+
+// cmdBenchOne runs one scan against a simulator and prints its cost as
+// JSON; cmdBench runs it in a child process.
+func cmdBenchOne(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("bench-one", stderr)
+	endpoint := fs.String("endpoint", "", "simulator URL")
+	scale := fs.Float64("scale", 1, "rate scale")
+	share := fs.Float64("rate-share", awsapi.DefaultShare, "share")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	f, err := awsapi.NewFactory(ctx, awsapi.Options{
+		Region: "us-east-1", Endpoint: *endpoint, StaticCredentials: &simCredentials, Share: *share,
+		Rates: func(svc, op string) float64 { return awsapi.DefaultRate(svc, op) * *scale },
+	})
+	if err != nil {
+		return err
+	}
+	cfg := engine.DefaultConfig()
+	cfg.Regions = []string{"us-east-1"}
+	e := &engine.Engine{Factory: f, Catalog: catalog.Default(), Config: cfg}
+	start := time.Now()
+	rep, err := e.Run(ctx)
+	if err != nil {
+		return err
+	}
+	r := benchOne{WallMS: time.Since(start).Milliseconds(), PerOp: map[string]int{}, PeakRSSKiB: peakRSS()}
+	for _, s := range f.Pacer().Stats() {
+		r.Calls += s.Calls
+		r.Throttled += s.Throttled
+		r.PerOp[s.Service+"/"+s.Operation] = s.Calls
+	}
+	t := rep.Totals()
+	r.Quotas, r.Unknown = t.MetricsCount, t.UnknownCount
+	return json.NewEncoder(stdout).Encode(r)
+}
+
+// peakRSS reads the process's high-water resident set (Linux).
+func peakRSS() int {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			var kib int
+			fmt.Sscanf(strings.TrimSpace(v), "%d", &kib)
+			return kib
+		}
+	}
+	return 0
+}
+
+func printBench(w io.Writer, results []benchResult) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "case\twall\tlower bound\twall/bound\tcalls\tthrottled\tpeak RSS\tquotas\tunknown\tbottleneck\t")
+	for _, r := range results {
+		ratio := 0.0
+		if r.lowerBound > 0 {
+			ratio = r.wall.Seconds() / r.lowerBound.Seconds()
+		}
+		fmt.Fprintf(tw, "%s\t%.1fs\t%.1fs\t%.2f\t%d\t%d\t%.1f MiB\t%d\t%d\t%s\t\n", r.name, r.wall.Seconds(), r.lowerBound.Seconds(), ratio,
+			r.calls, r.throttled, float64(r.peakRSSKiB)/1024, r.quotas, r.unknown, r.bottleneck)
+	}
+	tw.Flush()
+	for _, r := range results {
+		fmt.Fprintf(w, "\n%s: calls by operation\n", r.name)
+		ops := make([]string, 0, len(r.perOp))
+		for op := range r.perOp {
+			ops = append(ops, op)
+		}
+		sort.Strings(ops)
+		for _, op := range ops {
+			fmt.Fprintf(w, "  %-45s %6d\n", op, r.perOp[op])
+		}
+	}
+}
