@@ -44,6 +44,7 @@ type ConnectAPI interface {
 	SearchRoutingProfiles(context.Context, *connect.SearchRoutingProfilesInput, ...func(*connect.Options)) (*connect.SearchRoutingProfilesOutput, error)
 	ListRoutingProfileQueues(context.Context, *connect.ListRoutingProfileQueuesInput, ...func(*connect.Options)) (*connect.ListRoutingProfileQueuesOutput, error)
 	ListUserProficiencies(context.Context, *connect.ListUserProficienciesInput, ...func(*connect.Options)) (*connect.ListUserProficienciesOutput, error)
+	SearchHoursOfOperationOverrides(context.Context, *connect.SearchHoursOfOperationOverridesInput, ...func(*connect.Options)) (*connect.SearchHoursOfOperationOverridesOutput, error)
 	ListHoursOfOperationOverrides(context.Context, *connect.ListHoursOfOperationOverridesInput, ...func(*connect.Options)) (*connect.ListHoursOfOperationOverridesOutput, error)
 	ListDataTableAttributes(context.Context, *connect.ListDataTableAttributesInput, ...func(*connect.Options)) (*connect.ListDataTableAttributesOutput, error)
 	ListDataTableValues(context.Context, *connect.ListDataTableValuesInput, ...func(*connect.Options)) (*connect.ListDataTableValuesOutput, error)

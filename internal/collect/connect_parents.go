@@ -38,13 +38,14 @@ type child struct {
 	bounded bool
 }
 
-// instanceBound is an optional extra listing a family makes once per
-// instance: it counts a resource of its own (countMeasure) and that count
-// bounds every parent's children of boundMeasure. (A queue cannot hold
-// more quick connects than the instance has.)
+// instanceBound is an optional extra call a family makes once per
+// instance: a count that bounds every parent's children of boundMeasure (a
+// queue cannot hold more quick connects than the instance has; an hours of
+// operation cannot have more overrides than the whole instance). When
+// countMeasure is set the count is also that measure's value.
 type instanceBound struct {
 	countMeasure, boundMeasure string
-	page                       pageFunc
+	count                      func(ctx context.Context, c ConnectAPI, instanceID string) (n int, why string, err error)
 }
 
 // withChildren is a family that lists an instance's parents once, which
@@ -67,7 +68,7 @@ func boundless(list parentPage) boundedPage {
 // per-parent calls: per parent from the listing, or instance-wide (ib).
 func withChildrenBounded(countMeasure string, list boundedPage, ib *instanceBound, children ...child) Family {
 	measures := []string{countMeasure}
-	if ib != nil {
+	if ib != nil && ib.countMeasure != "" {
 		measures = append(measures, ib.countMeasure)
 	}
 	for _, ch := range children {
@@ -77,15 +78,27 @@ func withChildrenBounded(countMeasure string, list boundedPage, ib *instanceBoun
 		Measures: measures,
 		Instance: func(ctx context.Context, env *Env, in quota.Instance) map[string]quota.Measurement {
 			res := make(map[string]quota.Measurement, len(measures))
+			// Parents are kept only while a per-parent quota could still be
+			// measured: past MaxParents they are counted, not held, so an
+			// instance with 100,000 users costs no memory.
 			var parents []parent
 			var bounds []int
-			_, err := countPages(ctx, env.Connect, in.ID, func(ctx context.Context, c ConnectAPI, id string, tok *string) (int, *string, error) {
+			keep := false
+			for _, ch := range children {
+				keep = keep || env.wantsAny(ch.measures)
+			}
+			total, err := countPages(ctx, env.Connect, in.ID, func(ctx context.Context, c ConnectAPI, id string, tok *string) (int, *string, error) {
 				ps, bs, next, err := list(ctx, c, id, tok)
-				parents = append(parents, ps...)
-				if bs == nil {
-					bs = make([]int, len(ps))
+				if keep {
+					parents = append(parents, ps...)
+					if bs == nil {
+						bs = make([]int, len(ps))
+					}
+					bounds = append(bounds, bs...)
+					if env.MaxParents > 0 && len(parents) > env.MaxParents {
+						keep, parents, bounds = false, nil, nil
+					}
 				}
-				bounds = append(bounds, bs...)
 				return len(ps), next, err
 			})
 			if err != nil {
@@ -94,15 +107,18 @@ func withChildrenBounded(countMeasure string, list boundedPage, ib *instanceBoun
 				}
 				return res
 			}
-			res[countMeasure] = quota.Measurement{Value: float64(len(parents))}
+			res[countMeasure] = quota.Measurement{Value: float64(total)}
 			known := map[string]bound{}
-			if ib != nil {
-				n, err := countPages(ctx, env.Connect, in.ID, ib.page)
-				if err != nil {
+			if ib != nil && (ib.countMeasure != "" || env.wantsAny([]string{ib.boundMeasure})) {
+				n, why, err := ib.count(ctx, env.Connect, in.ID)
+				switch {
+				case err != nil && ib.countMeasure != "":
 					res[ib.countMeasure] = quota.Measurement{Err: fmt.Errorf("count %s: %w", ib.countMeasure, err)}
-				} else {
-					res[ib.countMeasure] = quota.Measurement{Value: float64(n)}
-					known[ib.boundMeasure] = bound{value: n, why: fmt.Sprintf("the instance has %d in all", n)}
+				case err == nil:
+					if ib.countMeasure != "" {
+						res[ib.countMeasure] = quota.Measurement{Value: float64(n)}
+					}
+					known[ib.boundMeasure] = bound{value: n, why: why}
 				}
 			}
 			for _, ch := range children {
@@ -119,7 +135,7 @@ func withChildrenBounded(countMeasure string, list boundedPage, ib *instanceBoun
 						Note: fmt.Sprintf("at most %d (%s): far enough under the threshold that the per-parent calls were saved", b.value, b.why)}
 					continue
 				}
-				for m, v := range maxOverParents(ctx, env, in.ID, parents, ch) {
+				for m, v := range maxOverParents(ctx, env, in.ID, total, parents, ch) {
 					res[m] = v
 				}
 			}
@@ -152,12 +168,12 @@ func parentBound(parents []parent, bounds []int) (bound, bool) {
 
 // maxOverParents counts every parent's children through env.Fanout. One
 // failed parent makes the maximum unknown: it cannot be known without it.
-func maxOverParents(ctx context.Context, env *Env, instanceID string, parents []parent, ch child) map[string]quota.Measurement {
+func maxOverParents(ctx context.Context, env *Env, instanceID string, total int, parents []parent, ch child) map[string]quota.Measurement {
 	res := make(map[string]quota.Measurement, len(ch.measures))
-	if env.MaxParents > 0 && len(parents) > env.MaxParents {
+	if env.MaxParents > 0 && total > env.MaxParents {
 		for _, m := range ch.measures {
 			res[m] = quota.Measurement{Err: fmt.Errorf("%w: %d parents would take one call each, more than the %d allowed (--max-parents)",
-				awsapi.ErrSkipped, len(parents), env.MaxParents)}
+				awsapi.ErrSkipped, total, env.MaxParents)}
 		}
 		return res
 	}
@@ -366,4 +382,26 @@ func evaluationFormVersions(ctx context.Context, c ConnectAPI, id, parentID stri
 		return nil, nil, err
 	}
 	return []int{len(out.EvaluationFormVersionSummaryList)}, out.NextToken, nil
+}
+
+// quickConnectTotal counts the instance's quick connects, exactly.
+func quickConnectTotal(ctx context.Context, c ConnectAPI, id string) (int, string, error) {
+	n, err := countPages(ctx, c, id, listQuickConnects)
+	return n, fmt.Sprintf("the instance has %d quick connects in all", n), err
+}
+
+// overrideTotal asks for one override of the instance to read the
+// ApproximateTotalCount of all of them: a bound on any one hours of
+// operation's overrides for one call, used only far enough under the
+// threshold that its approximation cannot matter.
+func overrideTotal(ctx context.Context, c ConnectAPI, id string) (int, string, error) {
+	out, err := c.SearchHoursOfOperationOverrides(ctx, &connect.SearchHoursOfOperationOverridesInput{InstanceId: &id, MaxResults: aws.Int32(1)})
+	if err != nil {
+		return 0, "", err
+	}
+	if out.ApproximateTotalCount == nil {
+		return 0, "", fmt.Errorf("%w: SearchHoursOfOperationOverrides without ApproximateTotalCount", awsapi.ErrMalformed)
+	}
+	n := int(*out.ApproximateTotalCount)
+	return n, fmt.Sprintf("the instance has about %d overrides in all", n), nil
 }

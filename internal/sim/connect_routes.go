@@ -79,6 +79,17 @@ var connectRoutes = []route{
 	searchRoute("SearchContactFlows", "/search-contact-flows", 100, "ContactFlows", "contactFlows", searchFlow),
 	searchRoute("SearchContactFlowModules", "/search-contact-flow-modules", 100, "ContactFlowModules", "contactFlowModules", searchModule),
 	searchRoute("SearchHoursOfOperations", "/search-hours-of-operations", 100, "HoursOfOperations", "hoursOfOperations", searchNamed("HoursOfOperationArn", "HoursOfOperationId", "Name")),
+	{op: "SearchHoursOfOperationOverrides", method: "POST", path: "/search-hours-of-operation-overrides", max: 100,
+		field: "HoursOfOperationOverrides", bodyPaging: true, count: true, kind: "hoursOfOperationOverrides",
+		list: func(c *connectCall) (vlist, *apiError) {
+			// Every override of the instance, hours of operation by hours of
+			// operation.
+			var v vlist
+			for p := range c.in.counts["hoursOfOperations"] {
+				v = append(v, hoursOverrides(c.in, p)...)
+			}
+			return v, nil
+		}},
 	searchRoute("SearchQuickConnects", "/search-quick-connects", 100, "QuickConnects", "quickConnects", searchNamed("QuickConnectARN", "QuickConnectId", "Name")),
 	searchRoute("SearchPrompts", "/search-prompts", 100, "Prompts", "prompts", searchNamed("PromptARN", "PromptId", "Name")),
 	searchRoute("SearchAgentStatuses", "/search-agent-statuses", 100, "AgentStatuses", "agentStatuses", searchAgentStatus),

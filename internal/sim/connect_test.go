@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/connect"
 	"github.com/aws/aws-sdk-go-v2/service/connect/types"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/cqmon/cqmon/internal/sim"
 )
 
 func TestListUsersPagination(t *testing.T) {
@@ -362,5 +364,20 @@ func TestConnectErrors(t *testing.T) {
 	}
 	if got := c.sim.Stats()[simKey("connect", "UnknownOperation")].Calls; got != 1 {
 		t.Errorf("UnknownOperation calls = %d, want 1", got)
+	}
+}
+
+func TestSearchHoursOfOperationOverridesCountsTheInstance(t *testing.T) {
+	sc := &sim.Scenario{Account: "123456789012", Regions: []string{testRegion}, Throttle: sim.Throttle{Disabled: true},
+		Instances: []sim.Instance{{ID: "00000000-0000-4000-8000-00000000a00a", Alias: "hoo", Counts: map[string]int{"hoursOfOperations": 3},
+			Children: map[string]sim.ChildCounts{"hoursOfOperationOverrides": {List: []int{5, 1}, Others: 2}}}}}
+	c := start(t, sc, testRegion)
+	out, err := c.connect.SearchHoursOfOperationOverrides(context.Background(), &connect.SearchHoursOfOperationOverridesInput{
+		InstanceId: aws.String("00000000-0000-4000-8000-00000000a00a"), MaxResults: aws.Int32(1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := aws.ToInt64(out.ApproximateTotalCount); got != 8 || len(out.HoursOfOperationOverrides) != 1 {
+		t.Errorf("ApproximateTotalCount = %d with %d items, want 8 (5+1+2) with 1", got, len(out.HoursOfOperationOverrides))
 	}
 }
