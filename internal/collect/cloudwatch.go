@@ -202,6 +202,7 @@ func metrics() Family {
 
 // apiRateQueries builds one query per rate quota of the run.
 func apiRateQueries(env *Env) []metricQuery {
+	env.awaitLimits()
 	var qs []metricQuery
 	for _, d := range env.Definitions {
 		op, ok := strings.CutPrefix(d.Usage.Measure, APIRatePrefix)

@@ -83,10 +83,7 @@ func withChildrenBounded(countMeasure string, list boundedPage, ib *instanceBoun
 			// instance with 100,000 users costs no memory.
 			var parents []parent
 			var bounds []int
-			keep := false
-			for _, ch := range children {
-				keep = keep || env.wantsAny(ch.measures)
-			}
+			keep := true
 			total, err := countPages(ctx, env.Connect, in.ID, func(ctx context.Context, c ConnectAPI, id string, tok *string) (int, *string, error) {
 				ps, bs, next, err := list(ctx, c, id, tok)
 				if keep {

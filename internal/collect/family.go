@@ -29,6 +29,11 @@ type Env struct {
 	// Fanout runs fn(0) ... fn(n-1) under the run's concurrency limit and
 	// returns when all are done. Families use it for per-parent calls.
 	Fanout func(ctx context.Context, n int, fn func(ctx context.Context, i int))
+	// Ready, when set, is closed once Limits, Needed and SafelyUnder are
+	// filled in: the engine reads Service Quotas while the counts that do
+	// not depend on it are already running. Families wait for it (through
+	// wantsAny or awaitLimits) before any decision that needs a limit.
+	Ready <-chan struct{}
 	// Needed, when set, holds the measures the run asks for; a family may
 	// skip the calls that serve only measures not in it.
 	Needed map[string]bool
@@ -122,6 +127,7 @@ func count(measure string, page pageFunc) Family {
 
 // wantsAny reports whether the run needs any of the measures.
 func (env *Env) wantsAny(measures []string) bool {
+	env.awaitLimits()
 	if env.Needed == nil {
 		return true
 	}
@@ -131,4 +137,11 @@ func (env *Env) wantsAny(measures []string) bool {
 		}
 	}
 	return false
+}
+
+// awaitLimits blocks until the engine has read the Region's limits.
+func (env *Env) awaitLimits() {
+	if env.Ready != nil {
+		<-env.Ready
+	}
 }

@@ -175,9 +175,13 @@ func TestScanCountsLimitsAndUnknowns(t *testing.T) {
 	if s := small.Summary; s.UnknownCount != len(wantUnknown) || s.MetricsCount != len(small.Metrics) {
 		t.Errorf("small summary = %+v", s)
 	}
-	// No limit can be known for it anywhere: its calls are saved.
-	if r := metric(t, small.Metrics, "connect.notifications"); r.Status != quota.StatusUnknown || r.Usage != nil || !strings.Contains(r.Reason, "no limit") {
-		t.Errorf("notifications = %+v, want unknown for want of a limit, not measured", r)
+	// No limit can be known for it anywhere: unknown, with its usage.
+	if r := metric(t, small.Metrics, "connect.notifications"); r.Status != quota.StatusUnknown || num(r.Usage) != 0.0 || !strings.Contains(r.Reason, "limit: no limit") {
+		t.Errorf("notifications = %+v, want unknown for want of a limit, usage kept", r)
+	}
+	// A per-parent quota without any limit costs no per-parent calls.
+	if r := metric(t, small.Metrics, "connect.queue_email_addresses"); r.Usage != nil || !strings.Contains(r.Reason, "not measured, to save calls") {
+		t.Errorf("queue email addresses = %+v, want not measured for want of a limit", r)
 	}
 
 	euro := instance(t, rep, "euro")

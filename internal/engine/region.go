@@ -41,47 +41,56 @@ func (e *Engine) scanRegion(ctx context.Context, region string, now time.Time) r
 	}
 	e.progress("%s: found %d instance(s), %d active", region, len(all), len(active))
 
-	limits, problems := collect.LoadLimits(ctx, clients.ServiceQuotas, defs, active, e.Config.Concurrency)
-	for _, p := range problems {
-		rr.errors = append(rr.errors, quota.RunError{Region: region, Scope: "limits", Message: p.ServiceCode + ": " + awsapi.Reason(p.Err)})
-	}
-	for _, d := range limits.UnknownCodes(defs) {
-		rr.errors = append(rr.errors, quota.RunError{Region: region, Scope: "catalog",
-			Message: fmt.Sprintf("Service Quotas does not know %s for %q; its documented default is used", d.Code, d.Name)})
-	}
-
-	e.paceFromAppliedRates(region, defs, limits)
-
+	ready := make(chan struct{})
 	env := &collect.Env{
 		Region: region, Connect: clients.Connect, Metrics: clients.CloudWatch,
 		Lookback: e.Config.Lookback, Now: now, Instances: all,
-		Definitions: defs, Limits: limits,
+		Definitions: defs, Ready: ready,
 		Fanout: e.fanout, MaxParents: e.Config.MaxParents,
 		Cases: clients.Cases, Profiles: clients.Profiles, QConnect: clients.QConnect,
 		VoiceID: clients.VoiceID, AppIntegrations: clients.AppIntegrations, Campaigns: clients.Campaigns,
 	}
-	// A quota whose limit cannot be known anywhere is not measured: its
-	// usage alone would say nothing, and its calls are saved.
-	var wanted []quota.Definition
+	// Service Quotas is read while the counts run; the decisions that need
+	// a limit (per-parent calls, bounds, usage metrics) wait for it.
+	var limits *collect.Limits
 	noLimit := map[string]error{}
-	for _, d := range defs {
-		if err := limitUnknowable(d, limits, active); err != nil {
-			noLimit[d.Key] = err
-			continue
+	go func() {
+		defer close(ready)
+		var problems []collect.LimitProblem
+		limits, problems = collect.LoadLimits(ctx, clients.ServiceQuotas, defs, active, e.Config.Concurrency)
+		for _, p := range problems {
+			rr.errors = append(rr.errors, quota.RunError{Region: region, Scope: "limits", Message: p.ServiceCode + ": " + awsapi.Reason(p.Err)})
 		}
-		wanted = append(wanted, d)
-	}
-	env.Needed = map[string]bool{}
-	for _, d := range wanted {
-		env.Needed[d.Usage.Measure] = true
-	}
-	env.SafelyUnder = e.safelyUnder(wanted, limits, active)
-	got := e.collect(ctx, env, wanted, active)
+		for _, d := range limits.UnknownCodes(defs) {
+			rr.errors = append(rr.errors, quota.RunError{Region: region, Scope: "catalog",
+				Message: fmt.Sprintf("Service Quotas does not know %s for %q; its documented default is used", d.Code, d.Name)})
+		}
+		e.paceFromAppliedRates(region, defs, limits)
+		// A quota whose limit cannot be known anywhere is not measured
+		// where that saves calls: its usage alone would say nothing.
+		env.Needed = map[string]bool{}
+		var wanted []quota.Definition
+		for _, d := range defs {
+			if err := limitUnknowable(d, limits, active); err != nil {
+				noLimit[d.Key] = err
+				continue
+			}
+			wanted = append(wanted, d)
+			env.Needed[d.Usage.Measure] = true
+		}
+		env.Limits = limits
+		env.SafelyUnder = e.safelyUnder(wanted, limits, active)
+	}()
+	got := e.collect(ctx, env, defs, active)
+	<-ready
 	measure := func(d quota.Definition, instanceID string) quota.Measurement {
-		if err, ok := noLimit[d.Key]; ok {
-			return quota.Measurement{Err: fmt.Errorf("not measured, to save calls: %w", err)}
+		t := collect.Target{InstanceID: instanceID, Measure: d.Usage.Measure}
+		if _, ok := got[t]; !ok {
+			if err, ok := noLimit[d.Key]; ok {
+				return quota.Measurement{Err: fmt.Errorf("not measured, to save calls: %w", err)}
+			}
 		}
-		return measurement(got, collect.Target{InstanceID: instanceID, Measure: d.Usage.Measure})
+		return measurement(got, t)
 	}
 
 	for _, d := range defs {
