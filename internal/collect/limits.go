@@ -160,7 +160,9 @@ func (l *Limits) askPerInstance(ctx context.Context, api QuotasAPI, svc string, 
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(max(1, fanout))
 	for _, d := range defs {
-		if d.Code == "" || d.ServiceCode != svc || !d.PerInstance() {
+		// Only Connect's own quotas have the instance as a Service Quotas
+		// context (AWS::Connect::Instance).
+		if d.Code == "" || d.ServiceCode != svc || svc != "connect" || !d.PerInstance() {
 			continue
 		}
 		for _, in := range active {
