@@ -1,0 +1,159 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambdacontext"
+
+	"github.com/cqmon/cqmon/internal/alert"
+	"github.com/cqmon/cqmon/internal/awsapi"
+	"github.com/cqmon/cqmon/internal/catalog"
+	"github.com/cqmon/cqmon/internal/lambdaconfig"
+	"github.com/cqmon/cqmon/internal/monitor"
+	"github.com/cqmon/cqmon/internal/quota"
+)
+
+// deadlineMargin is kept free before the function's timeout so a run that
+// overruns still ends with its outcome logged and returned, rather than
+// being killed mid-write.
+const deadlineMargin = 3 * time.Second
+
+// Handler runs one monitoring run per invocation. Its clients are built
+// once, at cold start, and reused by every invocation of the execution
+// environment.
+type Handler struct {
+	runner *monitor.Runner
+	log    *slog.Logger
+}
+
+// setup is what differs between the Lambda and the tests: the clients'
+// endpoints, credentials and pacing.
+type setup struct {
+	AWS           awsapi.Options
+	StoreEndpoint string
+}
+
+// newHandler builds the client factory and the runner from cfg, and logs
+// the configuration the function runs with.
+func newHandler(ctx context.Context, cfg lambdaconfig.Config, s setup, log *slog.Logger) (*Handler, error) {
+	s.AWS.Share = cfg.RateShare
+	f, err := awsapi.NewFactory(ctx, s.AWS)
+	if err != nil {
+		return nil, err
+	}
+	opts := cfg.Options()
+	opts.Log = log
+	opts.Stdout = io.Discard
+	opts.StoreOptions.Endpoint = s.StoreEndpoint
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
+	regions := cfg.Regions
+	if len(regions) == 0 {
+		regions = []string{f.Region()}
+	}
+	log.Info("cold start",
+		"regions", regions, "threshold", cfg.Threshold, "lookback", quota.FormatDuration(cfg.Lookback),
+		"stores", opts.Stores, "alert_topic", cfg.TopicARN, "mutes", len(cfg.Mutes),
+		"retention_days", cfg.RetentionDays, "rate_share", cfg.RateShare, "max_parents", cfg.MaxParents)
+	if cfg.TopicARN == "" {
+		log.Warn("no " + lambdaconfig.EnvTopicARN + " set: runs are recorded but no alert is sent")
+	} else if len(opts.Stores) == 0 {
+		log.Warn(alert.NoStoreWarning)
+	}
+	return &Handler{runner: &monitor.Runner{Factory: f, Catalog: catalog.Default(), Options: opts}, log: log}, nil
+}
+
+// trigger is what the handler reads of its event: an EventBridge
+// scheduled event, or anything else (a manual "{}") as a manual run.
+type trigger struct {
+	ID         string `json:"id"`
+	Source     string `json:"source"`
+	DetailType string `json:"detail-type"`
+}
+
+func (t trigger) kind() string {
+	if t.Source == "aws.events" || t.DetailType == "Scheduled Event" {
+		return "schedule"
+	}
+	return "manual"
+}
+
+// Invoke implements lambda.Handler: it accepts any JSON object (or an
+// empty payload) and answers with the run's summary.
+func (h *Handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	var t trigger
+	if len(strings.TrimSpace(string(payload))) > 0 {
+		if err := json.Unmarshal(payload, &t); err != nil {
+			return nil, fmt.Errorf("the event is not a JSON object: %w", err)
+		}
+	}
+	sum, err := h.Handle(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(sum)
+}
+
+// Handle performs one run. It returns an error when the run could not
+// scan any Region, or when storing history or delivering an alert failed,
+// so that Lambda's retries, the dead-letter queue and the Errors alarm see
+// it; quotas that could not be measured are reported, not an error.
+func (h *Handler) Handle(ctx context.Context, t trigger) (monitor.Summary, error) {
+	attrs := []any{"trigger", t.kind()}
+	if t.ID != "" {
+		attrs = append(attrs, "event_id", t.ID)
+	}
+	if lc, ok := lambdacontext.FromContext(ctx); ok {
+		attrs = append(attrs, "request_id", lc.AwsRequestID)
+	}
+	log := h.log.With(attrs...)
+	if deadline, ok := ctx.Deadline(); ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, deadline.Add(-deadlineMargin))
+		defer cancel()
+	}
+	log.Info("run started")
+	// The clients stay shared; the run's own lines carry the invocation's
+	// attributes.
+	r := *h.runner
+	r.Options.Log = log
+	r.Options.Progress = func(format string, args ...any) {
+		log.Debug("progress", "detail", fmt.Sprintf(format, args...))
+	}
+	rep, sum, err := r.Run(ctx)
+	if rep == nil {
+		log.Error("run failed", "error", err.Error())
+		return sum, fmt.Errorf("run failed: %w", err)
+	}
+	for _, in := range rep.Instances {
+		log.Info("instance", "run_id", rep.RunID, "instance_id", in.InstanceID, "region", in.Region,
+			"status", in.InstanceStatus, "quotas", in.Summary.MetricsCount, "violations", in.Summary.ViolationsCount,
+			"unknown", in.Summary.UnknownCount)
+	}
+	fields := []any{"run_id", sum.RunID, "instances", sum.Instances, "quotas", sum.Quotas,
+		"violations", sum.Violations, "unknown", sum.Unknown, "alerts_sent", sum.AlertsSent,
+		"sinks_written", sum.SinksWritten, "api_calls", sum.APICalls, "throttled", sum.Throttled,
+		"duration_ms", sum.DurationMS, "errors", sum.Errors}
+	if err != nil {
+		log.Error("run failed", append(fields, "error", err.Error())...)
+		return sum, fmt.Errorf("run %s: %w%s", sum.RunID, err, detail(sum.Errors))
+	}
+	log.Info("run completed", fields...)
+	return sum, nil
+}
+
+// detail appends the run's own errors to a returned error, which is all
+// that a manual invoke or the dead-letter queue's reader gets to see.
+func detail(errs []string) string {
+	if len(errs) == 0 {
+		return ""
+	}
+	return ": " + strings.Join(errs, "; ")
+}

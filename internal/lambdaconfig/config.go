@@ -1,0 +1,337 @@
+// Package lambdaconfig is the Lambda function's configuration: one Config
+// filled from the environment (the Python Lambda's variable names where it
+// had one, CQMON_* for the rest), checked by one Validate that names the
+// variable and its value, and turned into the options of a monitoring run.
+// It also lists the IAM actions the function needs, so the CloudFormation
+// template can be checked against the code.
+package lambdaconfig
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cqmon/cqmon/internal/alert"
+	"github.com/cqmon/cqmon/internal/awsapi"
+	"github.com/cqmon/cqmon/internal/engine"
+	"github.com/cqmon/cqmon/internal/monitor"
+	"github.com/cqmon/cqmon/internal/quota"
+	"github.com/cqmon/cqmon/internal/store"
+)
+
+// The environment variables the function reads.
+const (
+	EnvThreshold     = "THRESHOLD_PERCENTAGE"
+	EnvTopicARN      = "ALERT_SNS_TOPIC_ARN"
+	EnvUseS3         = "USE_S3_STORAGE"
+	EnvBucket        = "S3_BUCKET_NAME"
+	EnvUseDynamoDB   = "USE_DYNAMODB"
+	EnvTable         = "DYNAMODB_TABLE_NAME"
+	EnvRegions       = "CQMON_REGIONS"
+	EnvLookback      = "CQMON_LOOKBACK"
+	EnvRemindAfter   = "CQMON_REMIND_AFTER"
+	EnvHysteresis    = "CQMON_HYSTERESIS"
+	EnvMute          = "CQMON_MUTE"
+	EnvRetentionDays = "CQMON_RETENTION_DAYS"
+	EnvKMSKeyID      = "CQMON_KMS_KEY_ID"
+	EnvRateShare     = "CQMON_RATE_SHARE"
+	EnvMaxParents    = "CQMON_MAX_PARENTS"
+	EnvLogLevel      = "LOG_LEVEL"
+)
+
+// Vars lists every variable Load reads, in the order the documentation
+// gives them.
+var Vars = []string{
+	EnvThreshold, EnvTopicARN, EnvUseS3, EnvBucket, EnvUseDynamoDB, EnvTable,
+	EnvRegions, EnvLookback, EnvRemindAfter, EnvHysteresis, EnvMute,
+	EnvRetentionDays, EnvKMSKeyID, EnvRateShare, EnvMaxParents, EnvLogLevel,
+}
+
+// Bounds of the values Validate accepts. The CloudFormation template's
+// parameter constraints are tested against them.
+const (
+	MinThreshold     = 1
+	MaxThreshold     = 99
+	MinHysteresis    = 0
+	MaxHysteresis    = 50
+	MinRetentionDays = 1
+	// MaxRetentionDays is ten years: history is a planning aid, and the
+	// S3 lifecycle rule and DynamoDB TTL take any number of days.
+	MaxRetentionDays = 3650
+	MinRateShare     = 0.05
+	MaxRateShare     = 1
+	MinLookback      = time.Minute
+	MaxLookback      = engine.MaxLookback
+	MinRemindAfter   = time.Minute
+
+	// MinMemoryMB and MaxMemoryMB are Lambda's own bounds on a function's
+	// memory; MaxTimeoutSeconds is Lambda's longest timeout.
+	MinMemoryMB       = 128
+	MaxMemoryMB       = 10240
+	MaxTimeoutSeconds = 900
+	// MinTimeoutSeconds leaves a scan of a small account time to list its
+	// instances, read Service Quotas and write its history.
+	MinTimeoutSeconds = 60
+)
+
+// DefaultRetentionDays is how long history is kept when
+// CQMON_RETENTION_DAYS is not set (the stores' default).
+var DefaultRetentionDays = int(store.DefaultRetention / (24 * time.Hour))
+
+// Config is the function's configuration.
+type Config struct {
+	// Threshold in percent: a quota at or above it is a violation.
+	Threshold float64
+	// TopicARN is the SNS topic alerts are published to; empty means no
+	// alerts.
+	TopicARN string
+	// UseS3 keeps history and alert memory in Bucket (at its root, as the
+	// Python Lambda did).
+	UseS3  bool
+	Bucket string
+	// UseDynamoDB keeps history and alert memory in Table.
+	UseDynamoDB bool
+	Table       string
+	// Regions to scan; empty means the function's own Region.
+	Regions     []string
+	Lookback    time.Duration
+	RemindAfter time.Duration
+	Hysteresis  float64
+	Mutes       []alert.Mute
+	// RetentionDays is how long history is kept.
+	RetentionDays int
+	// KMSKeyID is the customer managed key the stack encrypts its topic,
+	// table, queue and bucket with; S3 objects are written with it
+	// (SSE-KMS).
+	KMSKeyID   string
+	RateShare  float64
+	MaxParents int
+	LogLevel   slog.Level
+
+	// raw holds the variables as read, so messages quote what was written.
+	raw map[string]string
+}
+
+// Default returns the configuration of an empty environment.
+func Default() Config {
+	return Config{
+		Threshold:     engine.DefaultThreshold,
+		Lookback:      engine.DefaultLookback,
+		RemindAfter:   alert.DefaultRemindAfter,
+		Hysteresis:    alert.DefaultHysteresis,
+		RetentionDays: DefaultRetentionDays,
+		RateShare:     awsapi.DefaultShare,
+		MaxParents:    engine.DefaultMaxParents,
+		LogLevel:      slog.LevelInfo,
+	}
+}
+
+// Load fills a Config from the environment (getenv is os.Getenv outside
+// tests) and validates it. Unset and empty variables keep their defaults.
+// The error names every bad variable with its value.
+func Load(getenv func(string) string) (Config, error) {
+	c := Default()
+	c.raw = map[string]string{}
+	var errs []error
+	for _, name := range Vars {
+		v := strings.TrimSpace(getenv(name))
+		if v == "" {
+			continue
+		}
+		c.raw[name] = v
+		if err := c.set(name, v); err != nil {
+			errs = append(errs, err)
+			delete(c.raw, name)
+		}
+	}
+	// A variable that did not parse keeps its valid default, so Validate
+	// adds only the other variables' problems.
+	if err := c.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	return c, errors.Join(errs...)
+}
+
+// set parses one variable into its field, which keeps its default when
+// the value does not parse; ranges are Validate's job.
+func (c *Config) set(name, v string) error {
+	var err error
+	switch name {
+	case EnvThreshold:
+		err = parseNumber(name, v, &c.Threshold)
+	case EnvHysteresis:
+		err = parseNumber(name, v, &c.Hysteresis)
+	case EnvRateShare:
+		err = parseNumber(name, v, &c.RateShare)
+	case EnvRetentionDays:
+		err = parseWhole(name, v, &c.RetentionDays)
+	case EnvMaxParents:
+		err = parseWhole(name, v, &c.MaxParents)
+	case EnvUseS3:
+		err = parseBool(name, v, &c.UseS3)
+	case EnvUseDynamoDB:
+		err = parseBool(name, v, &c.UseDynamoDB)
+	case EnvLookback:
+		err = parseDuration(name, v, &c.Lookback)
+	case EnvRemindAfter:
+		err = parseDuration(name, v, &c.RemindAfter)
+	case EnvLogLevel:
+		err = parseLevel(name, v, &c.LogLevel)
+	case EnvTopicARN:
+		c.TopicARN = v
+	case EnvBucket:
+		c.Bucket = v
+	case EnvTable:
+		c.Table = v
+	case EnvKMSKeyID:
+		c.KMSKeyID = v
+	case EnvRegions:
+		c.Regions = nil
+		for _, r := range strings.Split(v, ",") {
+			if r = strings.TrimSpace(r); r != "" {
+				c.Regions = append(c.Regions, r)
+			}
+		}
+	case EnvMute:
+		mutes, merr := alert.ParseMutes(v)
+		if merr != nil {
+			// One line per bad entry, each naming the variable.
+			var errs []error
+			for _, line := range strings.Split(merr.Error(), "\n") {
+				errs = append(errs, fmt.Errorf("%s: %s", name, line))
+			}
+			return errors.Join(errs...)
+		}
+		c.Mutes = mutes
+	}
+	return err
+}
+
+var (
+	regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$`)
+	kmsKeyPattern = regexp.MustCompile(`^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)/[A-Za-z0-9/_-]+|alias/[A-Za-z0-9/_-]+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$`)
+)
+
+// Validate checks every field and names each bad one by its variable and
+// value.
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(name string, value any, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %q %s", name, c.show(name, value), fmt.Sprintf(format, args...)))
+	}
+	if c.Threshold < MinThreshold || c.Threshold > MaxThreshold {
+		bad(EnvThreshold, c.Threshold, "is outside %d-%d", MinThreshold, MaxThreshold)
+	}
+	if c.TopicARN != "" {
+		if _, err := alert.ParseSpec("sns:" + c.TopicARN); err != nil {
+			bad(EnvTopicARN, c.TopicARN, "is not an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>, not FIFO)")
+		}
+	}
+	if c.UseS3 {
+		if c.Bucket == "" {
+			bad(EnvBucket, c.Bucket, "must name the bucket when %s is true", EnvUseS3)
+		} else if _, err := store.ParseSpec("s3://" + c.Bucket); err != nil || strings.Contains(c.Bucket, "/") {
+			bad(EnvBucket, c.Bucket, "is not an S3 bucket name")
+		}
+	}
+	if c.UseDynamoDB {
+		if c.Table == "" {
+			bad(EnvTable, c.Table, "must name the table when %s is true", EnvUseDynamoDB)
+		} else if _, err := store.ParseSpec("dynamodb:" + c.Table); err != nil {
+			bad(EnvTable, c.Table, "is not a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)")
+		}
+	}
+	for _, r := range c.Regions {
+		if !regionPattern.MatchString(r) {
+			errs = append(errs, fmt.Errorf("%s: %q is not an AWS Region name (like us-east-1)", EnvRegions, r))
+		}
+	}
+	if c.Lookback < MinLookback || c.Lookback > MaxLookback {
+		bad(EnvLookback, c.Lookback, "is outside %s-%s", quota.FormatDuration(MinLookback), quota.FormatDuration(MaxLookback))
+	}
+	if c.RemindAfter < MinRemindAfter {
+		bad(EnvRemindAfter, c.RemindAfter, "is shorter than %s", quota.FormatDuration(MinRemindAfter))
+	}
+	switch {
+	case c.Hysteresis < MinHysteresis || c.Hysteresis > MaxHysteresis:
+		bad(EnvHysteresis, c.Hysteresis, "is outside %d-%d (percentage points)", MinHysteresis, MaxHysteresis)
+	case c.Hysteresis >= c.Threshold && c.Threshold >= MinThreshold && c.Threshold <= MaxThreshold:
+		bad(EnvHysteresis, c.Hysteresis, "is not below %s %s", EnvThreshold, c.show(EnvThreshold, c.Threshold))
+	}
+	if c.RetentionDays < MinRetentionDays || c.RetentionDays > MaxRetentionDays {
+		bad(EnvRetentionDays, c.RetentionDays, "is outside %d-%d (days)", MinRetentionDays, MaxRetentionDays)
+	}
+	if c.KMSKeyID != "" && !kmsKeyPattern.MatchString(c.KMSKeyID) {
+		bad(EnvKMSKeyID, c.KMSKeyID, "is not a KMS key id, key ARN, alias or alias ARN")
+	}
+	if c.RateShare < MinRateShare || c.RateShare > MaxRateShare {
+		bad(EnvRateShare, c.RateShare, "is outside %v-%v", MinRateShare, MaxRateShare)
+	}
+	if c.MaxParents < 0 {
+		bad(EnvMaxParents, c.MaxParents, "is negative (0 means no bound)")
+	}
+	if len(errs) > 0 {
+		return errors.Join(errs...)
+	}
+	// The run's own checks, which the ones above are meant to cover.
+	if err := c.Options().Validate(); err != nil {
+		return fmt.Errorf("configuration: %w", err)
+	}
+	return nil
+}
+
+// show gives a value as it was written in the environment, or formatted
+// when the Config was built in code.
+func (c Config) show(name string, value any) string {
+	if v, ok := c.raw[name]; ok {
+		return v
+	}
+	switch v := value.(type) {
+	case time.Duration:
+		return quota.FormatDuration(v)
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	}
+	return fmt.Sprint(value)
+}
+
+// Stores returns the store specs the configuration enables, DynamoDB
+// first: reads (the alert memory) come from the first store that answers,
+// and DynamoDB answers those with one Query.
+func (c Config) Stores() []string {
+	var out []string
+	if c.UseDynamoDB {
+		out = append(out, "dynamodb:"+c.Table)
+	}
+	if c.UseS3 {
+		out = append(out, "s3://"+c.Bucket+"/")
+	}
+	return out
+}
+
+// Options returns the monitoring run's options. The caller adds the
+// logger and whatever replaces the defaults in tests.
+func (c Config) Options() monitor.Options {
+	eng := engine.DefaultConfig()
+	eng.Regions = c.Regions
+	eng.Threshold = c.Threshold
+	eng.Lookback = c.Lookback
+	eng.MaxParents = c.MaxParents
+	o := monitor.Options{
+		Engine:       eng,
+		Stores:       c.Stores(),
+		StoreOptions: store.Options{Retention: time.Duration(c.RetentionDays) * 24 * time.Hour, KMSKeyID: c.KMSKeyID},
+		Alert:        alert.DefaultConfig(),
+	}
+	if c.TopicARN != "" {
+		o.Notify = []alert.Spec{{Kind: "sns", Target: c.TopicARN}}
+	}
+	o.Alert.RemindAfter = c.RemindAfter
+	o.Alert.Hysteresis = c.Hysteresis
+	o.Alert.Mutes = c.Mutes
+	return o
+}
