@@ -216,6 +216,46 @@ func maxOverParents(ctx context.Context, env *Env, instanceID string, total int,
 	return res
 }
 
+// routingProfileParents lists routing profiles with SearchRoutingProfiles
+// (which gives the bounds) and falls back to ListRoutingProfiles for an
+// instance whose endpoint does not offer the search (an answer of kind
+// "not in region" or "invalid request" to its first page).
+func routingProfileParents() boundedPage {
+	var mu sync.Mutex
+	listOnly := map[string]bool{}
+	list := boundless(listRoutingProfileParents)
+	return func(ctx context.Context, c ConnectAPI, id string, tok *string) ([]parent, []int, *string, error) {
+		mu.Lock()
+		fallback := listOnly[id]
+		mu.Unlock()
+		if fallback {
+			return list(ctx, c, id, tok)
+		}
+		ps, bs, next, err := searchRoutingProfileParents(ctx, c, id, tok)
+		if err != nil && tok == nil {
+			if k := awsapi.Classify(err); k == awsapi.KindNotInRegion || k == awsapi.KindInvalid {
+				mu.Lock()
+				listOnly[id] = true
+				mu.Unlock()
+				return list(ctx, c, id, nil)
+			}
+		}
+		return ps, bs, next, err
+	}
+}
+
+func listRoutingProfileParents(ctx context.Context, c ConnectAPI, id string, tok *string) ([]parent, *string, error) {
+	out, err := c.ListRoutingProfiles(ctx, &connect.ListRoutingProfilesInput{InstanceId: &id, MaxResults: aws.Int32(pageList1000), NextToken: tok})
+	if err != nil {
+		return nil, nil, err
+	}
+	ps := make([]parent, len(out.RoutingProfileSummaryList))
+	for i, p := range out.RoutingProfileSummaryList {
+		ps[i] = parent{aws.ToString(p.Id), fmt.Sprintf("routing profile %q", aws.ToString(p.Name))}
+	}
+	return ps, out.NextToken, nil
+}
+
 // routingProfileChannels is how many channels one queue can serve in a
 // routing profile (voice, chat, task, email): a profile with N queues has
 // at most 4N queue configurations.

@@ -20,7 +20,7 @@ var Families = map[string]Family{
 		&instanceBound{"connect.quick_connects", "connect.queue_quick_connects", quickConnectTotal},
 		child{[]string{"connect.queue_quick_connects"}, queueQuickConnects, false},
 		child{[]string{"connect.queue_email_addresses"}, queueEmailAddresses, false}),
-	"connect:SearchRoutingProfiles": withChildrenBounded("connect.routing_profiles", searchRoutingProfileParents, nil, child{[]string{"connect.routing_profile_queues"}, routingProfileQueues, true}),
+	"connect:SearchRoutingProfiles": withChildrenBounded("connect.routing_profiles", routingProfileParents(), nil, child{[]string{"connect.routing_profile_queues"}, routingProfileQueues, true}),
 	"connect:ListHoursOfOperations": withChildrenBounded("connect.hours_of_operations", boundless(listHoursParents),
 		&instanceBound{"", "connect.hours_of_operation_overrides", overrideTotal},
 		child{[]string{"connect.hours_of_operation_overrides"}, hoursOverrides, false}),

@@ -51,7 +51,7 @@ func relatedEnv(t *testing.T, sc *sim.Scenario, region string) (*Env, *sim.Serve
 	}
 	c := f.For(region)
 	return &Env{
-		Region: region, Metrics: c.CloudWatch, Lookback: time.Hour, Now: relatedNow,
+		Region: region, Connect: c.Connect, Metrics: c.CloudWatch, Lookback: time.Hour, Now: relatedNow,
 		Fanout: func(ctx context.Context, n int, fn func(ctx context.Context, i int)) {
 			var wg sync.WaitGroup
 			for i := range n {

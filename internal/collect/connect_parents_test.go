@@ -1,0 +1,121 @@
+package collect
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/cqmon/cqmon/internal/quota"
+	"github.com/cqmon/cqmon/internal/sim"
+)
+
+const parentsInstanceID = "00000000-0000-4000-8000-0000000000a1"
+
+// parentsScenario has one instance whose first routing profile holds 9
+// queue configurations and the others 3.
+func parentsScenario(faults ...sim.Fault) *sim.Scenario {
+	return &sim.Scenario{
+		Instances: []sim.Instance{{ID: parentsInstanceID, Alias: "parents",
+			Counts: map[string]int{"routingProfiles": 10, "queues": 20, "users": 30, "quickConnects": 4},
+			Children: map[string]sim.ChildCounts{
+				"routingProfileQueues": {List: []int{9}, Others: 3},
+				"userProficiencies":    {List: []int{0, 7}, Others: 1},
+				"queueQuickConnects":   {Others: 2},
+			}}},
+		Faults: faults,
+	}
+}
+
+func runInstance(t *testing.T, f Family, env *Env) map[string]quota.Measurement {
+	t.Helper()
+	in := quota.Instance{ID: parentsInstanceID, Region: "us-east-1", Status: "ACTIVE"}
+	return f.Instance(context.Background(), env, in)
+}
+
+func connectCalls(srv *sim.Server, op string) int { return calls(srv, sim.ServiceConnect)[op] }
+
+func TestPerParentMaximumNamesTheParent(t *testing.T) {
+	env, srv := relatedEnv(t, parentsScenario(), "us-east-1")
+	res := runInstance(t, Families["connect:ListUsers"], env)
+	if got, want := short(res["connect.users"]), (got{Value: 30}); got != want {
+		t.Errorf("users = %+v, want %+v", got, want)
+	}
+	p := res["connect.user_proficiencies"]
+	if p.Value != 7 || !strings.HasPrefix(p.Parent, "user ") {
+		t.Errorf("proficiencies = %+v, want 7 at a user named by id", p)
+	}
+	if n := connectCalls(srv, "ListUserProficiencies"); n != 30 {
+		t.Errorf("ListUserProficiencies calls = %d, want one per user (30)", n)
+	}
+}
+
+func TestMaxParentsSkipsTheFanOut(t *testing.T) {
+	env, srv := relatedEnv(t, parentsScenario(), "us-east-1")
+	env.MaxParents = 20
+	res := runInstance(t, Families["connect:ListUsers"], env)
+	if r := short(res["connect.user_proficiencies"]); !strings.Contains(r.Reason, "30 parents would take one call each, more than the 20 allowed") {
+		t.Errorf("proficiencies = %+v, want skipped with the reason", r)
+	}
+	if n := connectCalls(srv, "ListUserProficiencies"); n != 0 {
+		t.Errorf("ListUserProficiencies calls = %d, want 0", n)
+	}
+	if got := short(res["connect.users"]); got.Value != 30 {
+		t.Errorf("users = %+v, want the count kept", got)
+	}
+}
+
+func TestBoundsSparePerParentCalls(t *testing.T) {
+	tests := []struct {
+		name        string
+		safelyUnder bool
+		wantValue   float64
+		approximate bool
+		wantCalls   int
+	}{
+		// Bound: 4 channels x the largest number of associated queues (9).
+		{"bound far under the threshold", true, 36, true, 0},
+		{"bound near the threshold: exact count", false, 9, false, 10},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env, srv := relatedEnv(t, parentsScenario(), "us-east-1")
+			env.SafelyUnder = func(measure, instanceID string, v float64) bool { return tt.safelyUnder }
+			res := runInstance(t, Families["connect:SearchRoutingProfiles"], env)
+			m := res["connect.routing_profile_queues"]
+			got := []any{m.Value, m.Approximate, connectCalls(srv, "ListRoutingProfileQueues"), m.Parent}
+			want := []any{tt.wantValue, tt.approximate, tt.wantCalls, `routing profile "Basic Routing Profile"`}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s\nnote %q", diff, m.Note)
+			}
+		})
+	}
+}
+
+func TestQueueQuickConnectsBoundedByTheInstanceTotal(t *testing.T) {
+	env, srv := relatedEnv(t, parentsScenario(), "us-east-1")
+	env.SafelyUnder = func(measure, instanceID string, v float64) bool { return v < 100 }
+	res := runInstance(t, Families["connect:ListQueues+ListQuickConnects"], env)
+	if q, qc := short(res["connect.queues"]), short(res["connect.quick_connects"]); q.Value != 20 || qc.Value != 4 {
+		t.Errorf("queues %+v, quick connects %+v; want 20 and 4", q, qc)
+	}
+	if m := res["connect.queue_quick_connects"]; m.Value != 4 || !m.Approximate || connectCalls(srv, "ListQueueQuickConnects") != 0 {
+		t.Errorf("queue quick connects = %+v after %d calls, want at most 4 with no per-queue call", m, connectCalls(srv, "ListQueueQuickConnects"))
+	}
+}
+
+func TestRoutingProfilesFallBackToListWithoutSearch(t *testing.T) {
+	sc := parentsScenario(sim.Fault{Service: "connect", Operation: "SearchRoutingProfiles", Code: "UnknownOperationException", Status: 404})
+	env, srv := relatedEnv(t, sc, "us-east-1")
+	res := runInstance(t, Families["connect:SearchRoutingProfiles"], env)
+	if got := short(res["connect.routing_profiles"]); got.Value != 10 || got.Reason != "" {
+		t.Errorf("routing profiles = %+v, want 10 counted with ListRoutingProfiles", got)
+	}
+	if m := res["connect.routing_profile_queues"]; m.Value != 9 || m.Approximate {
+		t.Errorf("queues per routing profile = %+v, want the exact 9", m)
+	}
+	if n := connectCalls(srv, "ListRoutingProfiles"); n != 1 {
+		t.Errorf("ListRoutingProfiles calls = %d, want 1", n)
+	}
+}
