@@ -106,6 +106,17 @@ func TestThrottleIsRetriedAndCounted(t *testing.T) {
 	if st[0].Calls != 3 || st[0].Throttled != 2 {
 		t.Errorf("Stats() = %+v, want 3 calls, 2 throttled", st[0])
 	}
+	// Two throttles halved the budget twice; Rearm gives it back for the
+	// next run.
+	b := f.Pacer().buckets["us-east-1/Connect/ListUsers"]
+	full := DefaultRate("Connect", "ListUsers") * 0.5
+	if got := float64(b.Limit()); got != full/4 {
+		t.Errorf("limit after two throttles = %v, want %v", got, full/4)
+	}
+	f.Pacer().Rearm()
+	if got := float64(b.Limit()); got != full {
+		t.Errorf("limit after Rearm = %v, want %v", got, full)
+	}
 }
 
 func TestClassifyAndReason(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -207,6 +208,34 @@ func (p *Pacer) bucket(region, service, op string) (*rate.Limiter, *OpStats) {
 		p.stats[service+"/"+op] = st
 	}
 	return b, st
+}
+
+// Rearm restores every operation's full budget after a run that was
+// throttled: the halving applies to the rest of one run, not to the next
+// run of a long-lived process (a warm Lambda).
+func (p *Pacer) Rearm() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for key, b := range p.buckets {
+		parts := strings.SplitN(key, "/", 3)
+		if len(parts) != 3 {
+			continue
+		}
+		r := p.rateOf(parts[0], parts[1], parts[2]) * p.share
+		b.SetLimit(rate.Limit(r))
+		b.SetBurst(burstFor(r))
+	}
+}
+
+// Totals sums the calls and throttling answers of every operation.
+func (p *Pacer) Totals() (calls, throttled int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, s := range p.stats {
+		calls += s.Calls
+		throttled += s.Throttled
+	}
+	return calls, throttled
 }
 
 // Stats returns the counts per operation, sorted by service and operation.

@@ -90,6 +90,8 @@ func (o Options) Validate() error {
 // and ErrDelivery when storing or alerting failed.
 func (r *Runner) Run(ctx context.Context) (*quota.Report, Summary, error) {
 	start := time.Now()
+	r.Factory.Pacer().Rearm()
+	callsBefore, throttledBefore := r.Factory.Pacer().Totals()
 	e := &engine.Engine{Factory: r.Factory, Catalog: r.Catalog, Config: r.Options.Engine, Progress: r.Options.Progress, Now: r.Options.Now}
 	rep, scanErr := e.Run(ctx)
 	if rep == nil {
@@ -134,10 +136,8 @@ func (r *Runner) Run(ctx context.Context) (*quota.Report, Summary, error) {
 
 	t := rep.Totals()
 	sum.Instances, sum.Quotas, sum.Violations, sum.Unknown = len(rep.Instances), t.MetricsCount, t.ViolationsCount, t.UnknownCount
-	for _, s := range r.Factory.Pacer().Stats() {
-		sum.APICalls += s.Calls
-		sum.Throttled += s.Throttled
-	}
+	calls, throttled := r.Factory.Pacer().Totals()
+	sum.APICalls, sum.Throttled = calls-callsBefore, throttled-throttledBefore
 	for _, e := range rep.Errors {
 		sum.Errors = append(sum.Errors, e.Scope+": "+e.Message)
 	}

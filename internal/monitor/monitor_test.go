@@ -81,12 +81,17 @@ func TestRunStoresAndAlertsOnce(t *testing.T) {
 
 	// Same news again: remembered in the local store, nothing is sent.
 	out.Reset()
+	first := sum.APICalls
 	_, sum, err = r.Run(context.Background())
 	if err != nil {
 		t.Fatalf("second run: %v", err)
 	}
 	if n := sum.AlertsSent["alert"] + sum.AlertsSent["reminder"]; n != 0 || out.Len() != 0 {
 		t.Errorf("second run sent %v:\n%s", sum.AlertsSent, out.String())
+	}
+	// The summary counts this run's calls, not the process's.
+	if sum.APICalls == 0 || sum.APICalls > first+5 {
+		t.Errorf("second run made %d calls by its summary, first %d: want this run's own", sum.APICalls, first)
 	}
 
 	s, err := store.Open(context.Background(), db, r.Factory.Config(), store.Options{ReadOnly: true})
