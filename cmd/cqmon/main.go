@@ -16,6 +16,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/cqmon/cqmon/internal/quota"
 )
 
 // Exit statuses.
@@ -155,13 +157,7 @@ const maxDays = 36500
 // ("36h", "90m") or a number of days ("30d").
 type durationFlag time.Duration
 
-func (s *durationFlag) String() string {
-	d := time.Duration(*s)
-	if d%(24*time.Hour) == 0 {
-		return fmt.Sprintf("%dd", d/(24*time.Hour))
-	}
-	return d.String()
-}
+func (s *durationFlag) String() string { return quota.FormatDuration(time.Duration(*s)) }
 
 func (s *durationFlag) Set(v string) error {
 	if n, ok := strings.CutSuffix(v, "d"); ok {
