@@ -130,6 +130,10 @@ func TestCatalog(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "L-22922690") || !strings.Contains(stdout, "measured") {
 		t.Errorf("catalog exit %d:\n%s", code, stdout)
 	}
+	stdout, _, code = cqmon(t, nil, "catalog", "--coverage")
+	if code != 0 || !strings.Contains(stdout, "quotas measured from a real usage source") || !strings.Contains(stdout, "per-item") {
+		t.Errorf("catalog --coverage exit %d:\n%s", code, stdout)
+	}
 	stdout, _, code = cqmon(t, nil, "catalog", "--output", "json", "--measured")
 	var defs []quota.Definition
 	if err := json.Unmarshal([]byte(stdout), &defs); err != nil || code != 0 {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -209,10 +210,20 @@ func cmdCatalog(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("%q is not one of table, json, markdown", v)
 	})
 	measured := fs.Bool("measured", false, "only the quotas cqmon measures")
+	coverage := fs.Bool("coverage", false, "per service: how many quotas are measured, and why the others are not")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	c := catalog.Default()
+	if *coverage {
+		cov := quota.CoverageOf(c.All())
+		if output == "json" {
+			enc := json.NewEncoder(stdout)
+			enc.SetIndent("", "  ")
+			return enc.Encode(cov)
+		}
+		return report.CoverageTable(stdout, cov)
+	}
 	defs := c.All()
 	if *measured {
 		defs = c.Measured()

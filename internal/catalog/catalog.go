@@ -112,7 +112,7 @@ func Check(d quota.Definition) error {
 		if d.Usage.Measure == "" {
 			return fmt.Errorf("usage.measure: empty for usage kind %q", d.Usage.Kind)
 		}
-		if d.Usage.Why != "" {
+		if d.Usage.Why != "" || d.Usage.WhyKind != "" {
 			return fmt.Errorf("usage.why: set on a measured quota")
 		}
 		if d.Scope == quota.ScopeOther {
@@ -127,6 +127,9 @@ func Check(d quota.Definition) error {
 		}
 		if d.Usage.Measure != "" {
 			return fmt.Errorf("usage.measure %q: set on an unmeasured quota", d.Usage.Measure)
+		}
+		if _, ok := quota.WhyKinds[d.Usage.WhyKind]; !ok {
+			return fmt.Errorf("usage.why_kind %q: want one of no-api, no-metric, per-item, setting, no-limit, not-yet", d.Usage.WhyKind)
 		}
 	default:
 		return fmt.Errorf("usage.kind %q: want count, max_per_parent, metric or none", d.Usage.Kind)

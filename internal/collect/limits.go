@@ -235,6 +235,27 @@ func (l *Limits) UsageMetric(d quota.Definition) *sqtypes.MetricInfo {
 	return nil
 }
 
+// VerifiedCodes returns the catalog codes Service Quotas listed, as
+// applied or default values, in this Region.
+func (l *Limits) VerifiedCodes(defs []quota.Definition) []quota.Definition {
+	var out []quota.Definition
+	for _, d := range defs {
+		if d.Code != "" && l.knows(sqKey(d.ServiceCode, d.Code)) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+func (l *Limits) knows(key string) bool {
+	for _, m := range []map[string]sqValue{l.defaults, l.applied, l.star} {
+		if _, ok := m[key]; ok {
+			return true
+		}
+	}
+	return false
+}
+
 // UnknownCodes returns the catalog codes that Service Quotas listed
 // neither as applied nor as default although it answered for their
 // service: codes AWS does not know here.
@@ -244,14 +265,7 @@ func (l *Limits) UnknownCodes(defs []quota.Definition) []quota.Definition {
 		if d.Code == "" || !l.listed[d.ServiceCode] {
 			continue
 		}
-		key := sqKey(d.ServiceCode, d.Code)
-		if _, ok := l.defaults[key]; ok {
-			continue
-		}
-		if _, ok := l.applied[key]; ok {
-			continue
-		}
-		if _, ok := l.star[key]; ok {
+		if l.knows(sqKey(d.ServiceCode, d.Code)) {
 			continue
 		}
 		out = append(out, d)

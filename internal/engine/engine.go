@@ -83,6 +83,7 @@ func (e *Engine) Run(ctx context.Context) (*quota.Report, error) {
 	var mu sync.Mutex
 	var g errgroup.Group
 	scanned := 0
+	verified, unknown := map[string]bool{}, map[string]bool{}
 	for _, region := range regions {
 		g.Go(func() error {
 			rr := e.scanRegion(ctx, region, started)
@@ -91,6 +92,12 @@ func (e *Engine) Run(ctx context.Context) (*quota.Report, error) {
 			rep.Instances = append(rep.Instances, rr.instances...)
 			rep.Account.Metrics = append(rep.Account.Metrics, rr.account...)
 			rep.Errors = append(rep.Errors, rr.errors...)
+			for _, k := range rr.verified {
+				verified[k] = true
+			}
+			for _, k := range rr.unknown {
+				unknown[k] = true
+			}
 			if rr.discovered {
 				scanned++
 			}
@@ -109,6 +116,7 @@ func (e *Engine) Run(ctx context.Context) (*quota.Report, error) {
 	SortResults(rep.Account.Metrics)
 	rep.Account.Summary = quota.Summarize(rep.Account.Metrics)
 	rep.Errors = mergeRegions(rep.Errors)
+	rep.Coverage = coverage(e.Catalog.All(), verified, unknown)
 	rep.FinishedAt = e.now()
 	if scanned == 0 {
 		return rep, fmt.Errorf("%w: no Region could be scanned", ErrIncomplete)
@@ -175,4 +183,25 @@ func mergeRegions(errs []quota.RunError) []quota.RunError {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Region < out[j].Region })
 	return out
+}
+
+// coverage is the catalog's coverage with the run's code checks: a code is
+// verified when Service Quotas listed it in any Region, unknown when it
+// answered for the service but listed it in none.
+func coverage(defs []quota.Definition, verified, unknown map[string]bool) *quota.Coverage {
+	c := quota.CoverageOf(defs)
+	idx := map[string]int{}
+	for i, s := range c.Services {
+		idx[s.Service] = i
+	}
+	for _, d := range defs {
+		s := &c.Services[idx[d.Service]]
+		switch {
+		case verified[d.Key]:
+			s.CodesVerified++
+		case unknown[d.Key]:
+			s.CodesUnknown = append(s.CodesUnknown, d.Code)
+		}
+	}
+	return &c
 }

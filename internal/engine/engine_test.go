@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -211,6 +212,17 @@ func TestScanCountsLimitsAndUnknowns(t *testing.T) {
 	}
 	if len(catalogErrs) != 1 || catalogErrs[0].Region != "eu-west-2,us-east-1" {
 		t.Errorf("catalog problems for L-F325A715 = %+v, want one naming both Regions", catalogErrs)
+	}
+
+	// The coverage block counts the codes this Service Quotas confirmed.
+	var connectCov quota.ServiceCoverage
+	for _, sc := range rep.Coverage.Services {
+		if sc.ServiceCode == "connect" {
+			connectCov = sc
+		}
+	}
+	if connectCov.CodesVerified != 6 || !slices.Contains(connectCov.CodesUnknown, "L-F325A715") || connectCov.Measured < 100 {
+		t.Errorf("connect coverage = %+v, want the scenario's 6 codes confirmed and L-F325A715 unknown", connectCov)
 	}
 
 	// Pagination at the largest page size: 2,500 users are 3 pages on

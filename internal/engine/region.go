@@ -17,9 +17,12 @@ import (
 
 type regionResult struct {
 	discovered bool
-	instances  []quota.InstanceReport
-	account    []quota.Result
-	errors     []quota.RunError
+	// verified and unknown hold the catalog keys whose codes Service
+	// Quotas listed, or answered for the service without listing.
+	verified, unknown []string
+	instances         []quota.InstanceReport
+	account           []quota.Result
+	errors            []quota.RunError
 }
 
 func (e *Engine) scanRegion(ctx context.Context, region string, now time.Time) regionResult {
@@ -61,7 +64,11 @@ func (e *Engine) scanRegion(ctx context.Context, region string, now time.Time) r
 		for _, p := range problems {
 			rr.errors = append(rr.errors, quota.RunError{Region: region, Scope: "limits", Message: p.ServiceCode + ": " + awsapi.Reason(p.Err)})
 		}
+		for _, d := range limits.VerifiedCodes(defs) {
+			rr.verified = append(rr.verified, d.Key)
+		}
 		for _, d := range limits.UnknownCodes(defs) {
+			rr.unknown = append(rr.unknown, d.Key)
 			rr.errors = append(rr.errors, quota.RunError{Region: region, Scope: "catalog",
 				Message: fmt.Sprintf("Service Quotas does not know %s for %q; its documented default is used", d.Code, d.Name)})
 		}

@@ -117,8 +117,21 @@ type Usage struct {
 	Measure string `json:"measure,omitempty"`
 	// Source says in words which API or metric gives the usage.
 	Source string `json:"source,omitempty"`
+	// WhyKind classes Why, for coverage summaries (see WhyKinds).
+	WhyKind string `json:"why_kind,omitempty"`
 	// Why explains, for UsageNone, why the usage cannot be measured.
 	Why string `json:"why,omitempty"`
+}
+
+// WhyKinds names the classes of reasons a quota is not measured, with the
+// words reports use for them.
+var WhyKinds = map[string]string{
+	"no-api":    "no API lists what it counts",
+	"no-metric": "no usage metric",
+	"per-item":  "a limit per contact, case, profile or file: every one would have to be read",
+	"setting":   "a setting or a size, not a count",
+	"no-limit":  "AWS documents no limit value",
+	"not-yet":   "measurable, not measured yet",
 }
 
 // PerInstance reports whether one value of the quota applies to each

@@ -234,7 +234,10 @@ type Report struct {
 	Lookback      string           `json:"lookback"`
 	Instances     []InstanceReport `json:"instances"`
 	Account       AccountReport    `json:"account"`
-	Errors        []RunError       `json:"errors"`
+	// Coverage is the catalog's coverage, with the codes Service Quotas
+	// confirmed in this run.
+	Coverage *Coverage  `json:"coverage,omitempty"`
+	Errors   []RunError `json:"errors"`
 }
 
 // SchemaVersion is the version of the Report document layout.

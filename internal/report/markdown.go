@@ -33,16 +33,25 @@ func CatalogMarkdown(w io.Writer, defs []quota.Definition) error {
 		}
 	}
 	sort.Strings(order)
-	total := 0
-	for _, n := range order {
-		total += len(byService[n].measured)
+	cov := quota.CoverageOf(defs)
+	bw.printf("%d quotas in the catalog, %d measured from a real usage source.\n\n", cov.Quotas, cov.Measured)
+	bw.printf("| Service | Measured | Not measured (why) |\n|---|---:|---|\n")
+	for _, s := range cov.Services {
+		bw.printf("| %s | %d | %s |\n", s.Service, s.Measured, whyCounts(s.NotMeasured))
 	}
-	bw.printf("%d quotas in the catalog, %d measured from a real usage source.\n\n", len(defs), total)
-	bw.printf("| Service | Measured | Not measured |\n|---|---:|---:|\n")
-	for _, n := range order {
-		s := byService[n]
-		bw.printf("| %s | %d | %d |\n", n, len(s.measured), len(s.unmeasured))
+	bw.printf("\nWhy: ")
+	kinds := make([]string, 0, len(quota.WhyKinds))
+	for k := range quota.WhyKinds {
+		kinds = append(kinds, k)
 	}
+	sort.Strings(kinds)
+	for i, k := range kinds {
+		if i > 0 {
+			bw.printf("; ")
+		}
+		bw.printf("`%s` %s", k, quota.WhyKinds[k])
+	}
+	bw.printf(".\n")
 	for _, n := range order {
 		s := byService[n]
 		if len(s.measured) == 0 {

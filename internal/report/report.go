@@ -32,6 +32,15 @@ func Table(w io.Writer, rep *quota.Report) error {
 	t := rep.Totals()
 	bw.printf("%d instance(s), %d quotas measured: %d violation(s), %d unknown\n",
 		len(rep.Instances), t.MetricsCount, t.ViolationsCount, t.UnknownCount)
+	if c := rep.Coverage; c != nil {
+		codes, verified := 0, 0
+		for _, s := range c.Services {
+			codes += s.Codes
+			verified += s.CodesVerified
+		}
+		bw.printf("catalog: %d of %d quotas measurable; Service Quotas confirmed %d of their %d codes (cqmon catalog --coverage)\n",
+			c.Measured, c.Quotas, verified, codes)
+	}
 
 	for _, in := range rep.Instances {
 		bw.printf("\nINSTANCE %s (%s)  %s  %s\n", orDash(in.InstanceAlias), in.InstanceID, in.Region, in.InstanceStatus)

@@ -92,3 +92,24 @@ func TestCatalogTable(t *testing.T) {
 	}
 	golden(t, "catalog.txt", b.Bytes())
 }
+
+func TestCoverageTable(t *testing.T) {
+	one := 1.0
+	defs := []quota.Definition{
+		{Key: "connect.users", Service: "Amazon Connect", ServiceCode: "connect", Code: "L-9A46857E", Name: "Users per instance", Default: &one,
+			Scope: quota.ScopeInstance, Usage: quota.Usage{Kind: quota.UsageCount, Measure: "connect.users", Source: "connect:ListUsers"}},
+		{Key: "connect.flows", Service: "Amazon Connect", ServiceCode: "connect", Code: "L-22922690", Name: "Contact flows per instance", Default: &one,
+			Scope: quota.ScopeInstance, Usage: quota.Usage{Kind: quota.UsageCount, Measure: "connect.contact_flows", Source: "connect:ListContactFlows"}},
+		{Key: "connect.x", Service: "Amazon Connect", ServiceCode: "connect", Name: "Saved reports", Scope: quota.ScopeInstance,
+			Usage: quota.Usage{Kind: quota.UsageNone, WhyKind: "no-api", Why: "no API"}},
+		{Key: "cases.y", Service: "Amazon Connect Cases", ServiceCode: "cases", Code: "L-C2B81BC3", Name: "Domains", Scope: quota.ScopeAccount,
+			Usage: quota.Usage{Kind: quota.UsageNone, WhyKind: "not-yet", Why: "later"}},
+	}
+	c := quota.CoverageOf(defs)
+	c.Services[0].CodesVerified, c.Services[0].CodesUnknown = 1, []string{"L-22922690"}
+	var b bytes.Buffer
+	if err := CoverageTable(&b, c); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "coverage.txt", b.Bytes())
+}
