@@ -185,6 +185,25 @@ func TestScanCountsLimitsAndUnknowns(t *testing.T) {
 		t.Errorf("queue email addresses = %+v, want not measured for want of a limit", r)
 	}
 
+	// Connect's own breach count makes a violation although the peak of
+	// concurrent calls reads 0.
+	if r := metric(t, small.Metrics, "connect.concurrent_calls"); r.Status != quota.StatusViolation || !strings.Contains(r.Reason, "CallsBreachingConcurrencyQuota") {
+		t.Errorf("small concurrent calls = %+v, want a violation from the breach count", r)
+	}
+	// API request rate: the busiest minute's Sum / 60 against the rate.
+	found := false
+	for _, r := range rep.Account.Metrics {
+		if r.Key == "connect.api_rate.ListUsers" && r.Region == "us-east-1" {
+			found = true
+			if num(r.Usage) != 4.0 || num(r.Limit) != 10.0 {
+				t.Errorf("ListUsers rate = %v of %v, want 4 (240 calls in a minute) of 10", num(r.Usage), num(r.Limit))
+			}
+		}
+	}
+	if !found {
+		t.Error("no Rate of ListUsers API requests result for us-east-1")
+	}
+
 	euro := instance(t, rep, "euro")
 	if euro.Region != "eu-west-2" || num(metric(t, euro.Metrics, "connect.users").Usage) != 3.0 {
 		t.Errorf("euro = %s, users %v", euro.Region, num(metric(t, euro.Metrics, "connect.users").Usage))
