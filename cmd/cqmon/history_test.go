@@ -4,21 +4,17 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/google/go-cmp/cmp"
 
+	"github.com/cqmon/cqmon/internal/golden"
 	"github.com/cqmon/cqmon/internal/quota"
 	"github.com/cqmon/cqmon/internal/store"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // historyFixture writes three hourly runs of two instances and the
 // account to a local store and returns its spec.
@@ -80,20 +76,7 @@ func TestHistory(t *testing.T) {
 			if err := cmdHistory(context.Background(), args, &stdout, &stderr); err != nil {
 				t.Fatalf("cmdHistory(%q): %v\n%s", args, err, stderr.String())
 			}
-			path := filepath.Join("testdata", "history-"+tc.name+".golden")
-			if *update {
-				if err := os.WriteFile(path, stdout.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(string(want), stdout.String()); diff != "" {
-				t.Errorf("%s (-want +got):\n%s", path, diff)
-			}
+			golden.Check(t, "history-"+tc.name+".golden", stdout.Bytes())
 		})
 	}
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/cqmon/cqmon/internal/golden"
 	"github.com/cqmon/cqmon/internal/quota"
 )
 
@@ -109,7 +110,7 @@ func TestRunWebhook(t *testing.T) {
 		t.Fatal(err)
 	}
 	pretty, _ := json.MarshalIndent(v, "", "  ")
-	golden(t, "new.slack.json", string(pretty)+"\n")
+	golden.Check(t, "new.slack.json", append(pretty, '\n'))
 }
 
 func TestRunFailingWebhookLeavesStateAlone(t *testing.T) {

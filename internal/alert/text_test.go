@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/cqmon/cqmon/internal/golden"
 	"github.com/cqmon/cqmon/internal/quota"
 )
 
@@ -83,7 +84,7 @@ func TestRenderGolden(t *testing.T) {
 			if n := len(m.Subject()); n > MaxSubjectLen {
 				t.Errorf("subject is %d characters, over %d", n, MaxSubjectLen)
 			}
-			golden(t, name+".txt", render(m))
+			golden.Check(t, name+".txt", []byte(render(m)))
 		})
 	}
 }
@@ -99,7 +100,7 @@ func TestRenderJSONGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	pretty, _ := json.MarshalIndent(v, "", "  ")
-	golden(t, "escalated.json", string(pretty)+"\n")
+	golden.Check(t, "escalated.json", append(pretty, '\n'))
 }
 
 func TestSNSMessageFitsLimit(t *testing.T) {

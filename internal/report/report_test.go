@@ -3,35 +3,12 @@ package report
 import (
 	"bytes"
 	"errors"
-	"flag"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-
+	"github.com/cqmon/cqmon/internal/golden"
 	"github.com/cqmon/cqmon/internal/quota"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
-
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s mismatch (-want +got):\n%s", name, diff)
-	}
-}
 
 func f(v float64) *float64 { return &v }
 
@@ -67,7 +44,7 @@ func TestTable(t *testing.T) {
 	if err := Table(&b, sampleReport()); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "report.txt", b.Bytes())
+	golden.Check(t, "report.txt", b.Bytes())
 }
 
 func TestJSON(t *testing.T) {
@@ -75,7 +52,7 @@ func TestJSON(t *testing.T) {
 	if err := JSON(&b, sampleReport()); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "report.json", b.Bytes())
+	golden.Check(t, "report.json", b.Bytes())
 }
 
 func TestCatalogTable(t *testing.T) {
@@ -90,7 +67,7 @@ func TestCatalogTable(t *testing.T) {
 	if err := CatalogTable(&b, defs); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "catalog.txt", b.Bytes())
+	golden.Check(t, "catalog.txt", b.Bytes())
 }
 
 func TestCoverageTable(t *testing.T) {
@@ -111,5 +88,5 @@ func TestCoverageTable(t *testing.T) {
 	if err := CoverageTable(&b, c); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "coverage.txt", b.Bytes())
+	golden.Check(t, "coverage.txt", b.Bytes())
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/cqmon/cqmon/internal/golden"
 	"github.com/cqmon/cqmon/internal/mototest"
 	"github.com/cqmon/cqmon/internal/quota"
 )
@@ -80,7 +81,7 @@ func TestDynamoDBLayout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "dynamodb-items.json", append(b, '\n'))
+	golden.Check(t, "dynamodb-items.json", append(b, '\n'))
 }
 
 // TestDynamoDBIDCollision: two runs starting in the same second on

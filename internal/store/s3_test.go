@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/cqmon/cqmon/internal/golden"
 	"github.com/cqmon/cqmon/internal/mototest"
 	"github.com/cqmon/cqmon/internal/quota"
 )
@@ -68,7 +69,7 @@ func TestS3Layout(t *testing.T) {
 		}
 	}
 	keys := listKeys(t, client, st.bucket)
-	golden(t, "s3-keys.txt", []byte(strings.Join(keys, "\n")+"\n"))
+	golden.Check(t, "s3-keys.txt", []byte(strings.Join(keys, "\n")+"\n"))
 
 	out, err := client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(st.bucket),
 		Key: aws.String("cqmon/connect-metrics/2025/03/01/instance-metrics-" + instA + "-20250301T100000Z.json")})
@@ -81,7 +82,7 @@ func TestS3Layout(t *testing.T) {
 	if err := json.Indent(&pretty, body, "", "  "); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "s3-instance-metrics.json", append(pretty.Bytes(), '\n'))
+	golden.Check(t, "s3-instance-metrics.json", append(pretty.Bytes(), '\n'))
 
 	latest, err := client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(st.bucket), Key: aws.String("cqmon/connect-reports/latest.json")})
 	if err != nil {
