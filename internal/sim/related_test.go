@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/appintegrations"
@@ -62,7 +64,16 @@ func relatedClients(t *testing.T, sc *sim.Scenario, region string) (*related, *s
 	srv := sim.New(sc, sim.WithoutLatency())
 	hs := httptest.NewServer(srv)
 	t.Cleanup(hs.Close)
-	cfg, err := config.LoadDefaultConfig(context.Background(), config.WithRegion(region), config.WithRetryer(fastRetryer(1)),
+	// Connection failures of a loaded machine are retried; API errors are
+	// not, so the tests see each answer the simulator gives.
+	retryer := func() aws.Retryer {
+		return retry.NewStandard(func(o *retry.StandardOptions) {
+			o.MaxAttempts = 3
+			o.RateLimiter = ratelimit.None
+			o.Retryables = []retry.IsErrorRetryable{retry.RetryableConnectionError{}}
+		})
+	}
+	cfg, err := config.LoadDefaultConfig(context.Background(), config.WithRegion(region), config.WithRetryer(retryer),
 		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("AKID", "SECRET", "")))
 	if err != nil {
 		t.Fatal(err)
