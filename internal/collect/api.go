@@ -42,6 +42,7 @@ type ConnectAPI interface {
 	ListEvaluationForms(context.Context, *connect.ListEvaluationFormsInput, ...func(*connect.Options)) (*connect.ListEvaluationFormsOutput, error)
 	ListRules(context.Context, *connect.ListRulesInput, ...func(*connect.Options)) (*connect.ListRulesOutput, error)
 	SearchRoutingProfiles(context.Context, *connect.SearchRoutingProfilesInput, ...func(*connect.Options)) (*connect.SearchRoutingProfilesOutput, error)
+	ListRoutingProfileManualAssignmentQueues(context.Context, *connect.ListRoutingProfileManualAssignmentQueuesInput, ...func(*connect.Options)) (*connect.ListRoutingProfileManualAssignmentQueuesOutput, error)
 	ListRoutingProfileQueues(context.Context, *connect.ListRoutingProfileQueuesInput, ...func(*connect.Options)) (*connect.ListRoutingProfileQueuesOutput, error)
 	ListUserProficiencies(context.Context, *connect.ListUserProficienciesInput, ...func(*connect.Options)) (*connect.ListUserProficienciesOutput, error)
 	SearchHoursOfOperationOverrides(context.Context, *connect.SearchHoursOfOperationOverridesInput, ...func(*connect.Options)) (*connect.SearchHoursOfOperationOverridesOutput, error)

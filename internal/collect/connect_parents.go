@@ -20,11 +20,11 @@ type parent struct{ id, label string }
 // parentPage fetches one page of parents.
 type parentPage func(ctx context.Context, c ConnectAPI, instanceID string, token *string) ([]parent, *string, error)
 
-// boundedPage fetches one page of parents with, for each, an upper bound
-// on its children that the listing gives for free (4 channels × the
+// boundedPage fetches one page of parents with, for each, upper bounds on
+// its children that the listing gives for free (4 channels × the
 // associated queues of a routing profile, the latest version number of an
-// evaluation form); 0 means no bound.
-type boundedPage func(ctx context.Context, c ConnectAPI, instanceID string, token *string) ([]parent, []int, *string, error)
+// evaluation form), one per bound slot; a negative value means no bound.
+type boundedPage func(ctx context.Context, c ConnectAPI, instanceID string, token *string) ([]parent, [][]int, *string, error)
 
 // childPage counts one page of one parent's children, one count per
 // measure of its child (a listing can serve several quotas).
@@ -34,8 +34,9 @@ type childPage func(ctx context.Context, c ConnectAPI, instanceID, parentID stri
 type child struct {
 	measures []string
 	page     childPage
-	// bounded says the parents' bounds apply to this child's first measure.
-	bounded bool
+	// bound, when positive, is the 1-based slot of the parents' bounds
+	// that applies to this child's first measure.
+	bound int
 }
 
 // instanceBound is an optional extra call a family makes once per
@@ -58,7 +59,7 @@ func withChildren(countMeasure string, list parentPage, children ...child) Famil
 
 // boundless adapts a listing that gives no bounds.
 func boundless(list parentPage) boundedPage {
-	return func(ctx context.Context, c ConnectAPI, id string, tok *string) ([]parent, []int, *string, error) {
+	return func(ctx context.Context, c ConnectAPI, id string, tok *string) ([]parent, [][]int, *string, error) {
 		ps, next, err := list(ctx, c, id, tok)
 		return ps, nil, next, err
 	}
@@ -82,14 +83,14 @@ func withChildrenBounded(countMeasure string, list boundedPage, ib *instanceBoun
 			// measured: past MaxParents they are counted, not held, so an
 			// instance with 100,000 users costs no memory.
 			var parents []parent
-			var bounds []int
+			var bounds [][]int
 			keep := true
 			total, err := countPages(ctx, env.Connect, in.ID, func(ctx context.Context, c ConnectAPI, id string, tok *string) (int, *string, error) {
 				ps, bs, next, err := list(ctx, c, id, tok)
 				if keep {
 					parents = append(parents, ps...)
 					if bs == nil {
-						bs = make([]int, len(ps))
+						bs = make([][]int, len(ps))
 					}
 					bounds = append(bounds, bs...)
 					if env.MaxParents > 0 && len(parents) > env.MaxParents {
@@ -122,14 +123,19 @@ func withChildrenBounded(countMeasure string, list boundedPage, ib *instanceBoun
 				if !env.wantsAny(ch.measures) {
 					continue
 				}
-				if ch.bounded {
-					if b, ok := parentBound(parents, bounds); ok {
+				if ch.bound > 0 {
+					if b, ok := parentBound(parents, bounds, ch.bound-1); ok {
 						known[ch.measures[0]] = b
 					}
 				}
 				if b, ok := known[ch.measures[0]]; ok && len(ch.measures) == 1 && env.SafelyUnder != nil && env.SafelyUnder(ch.measures[0], in.ID, float64(b.value)) {
-					res[ch.measures[0]] = quota.Measurement{Value: float64(b.value), Approximate: true, Parent: b.where,
+					m := quota.Measurement{Value: float64(b.value), Approximate: true, Parent: b.where,
 						Note: fmt.Sprintf("at most %d (%s): far enough under the threshold that the per-parent calls were saved", b.value, b.why)}
+					if b.value == 0 {
+						// A bound of none is exact.
+						m = quota.Measurement{Value: 0, Note: "none on any parent (" + b.why + ")"}
+					}
+					res[ch.measures[0]] = m
 					continue
 				}
 				for m, v := range maxOverParents(ctx, env, in.ID, total, parents, ch) {
@@ -150,14 +156,14 @@ type bound struct {
 
 // parentBound is the largest of the parents' own bounds, if every parent
 // has one.
-func parentBound(parents []parent, bounds []int) (bound, bool) {
-	var b bound
+func parentBound(parents []parent, bounds [][]int, slot int) (bound, bool) {
+	b := bound{value: -1}
 	for i, p := range parents {
-		if bounds[i] <= 0 {
+		if slot >= len(bounds[i]) || bounds[i][slot] < 0 {
 			return bound{}, false
 		}
-		if bounds[i] > b.value {
-			b = bound{value: bounds[i], where: p.label, why: "from the parent listing"}
+		if v := bounds[i][slot]; v > b.value {
+			b = bound{value: v, where: p.label, why: "from the parent listing"}
 		}
 	}
 	return b, len(parents) > 0
@@ -224,7 +230,7 @@ func routingProfileParents() boundedPage {
 	var mu sync.Mutex
 	listOnly := map[string]bool{}
 	list := boundless(listRoutingProfileParents)
-	return func(ctx context.Context, c ConnectAPI, id string, tok *string) ([]parent, []int, *string, error) {
+	return func(ctx context.Context, c ConnectAPI, id string, tok *string) ([]parent, [][]int, *string, error) {
 		mu.Lock()
 		fallback := listOnly[id]
 		mu.Unlock()
@@ -265,20 +271,38 @@ const routingProfileChannels = 4
 // SearchRoutingProfiles, whose answer carries each profile's number of
 // associated queues: the bound that spares most ListRoutingProfileQueues
 // calls.
-func searchRoutingProfileParents(ctx context.Context, c ConnectAPI, id string, tok *string) ([]parent, []int, *string, error) {
+func searchRoutingProfileParents(ctx context.Context, c ConnectAPI, id string, tok *string) ([]parent, [][]int, *string, error) {
 	out, err := c.SearchRoutingProfiles(ctx, &connect.SearchRoutingProfilesInput{InstanceId: &id, MaxResults: aws.Int32(pageSearch500), NextToken: tok})
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	ps := make([]parent, len(out.RoutingProfiles))
-	bs := make([]int, len(out.RoutingProfiles))
+	bs := make([][]int, len(out.RoutingProfiles))
 	for i, p := range out.RoutingProfiles {
 		ps[i] = parent{aws.ToString(p.RoutingProfileId), fmt.Sprintf("routing profile %q", aws.ToString(p.Name))}
+		bs[i] = []int{-1, -1}
 		if p.NumberOfAssociatedQueues != nil {
-			bs[i] = max(1, int(*p.NumberOfAssociatedQueues)*routingProfileChannels)
+			bs[i][0] = int(*p.NumberOfAssociatedQueues) * routingProfileChannels
+		}
+		if p.NumberOfAssociatedManualAssignmentQueues != nil {
+			bs[i][1] = int(*p.NumberOfAssociatedManualAssignmentQueues) * manualAssignmentChannels
 		}
 	}
 	return ps, bs, out.NextToken, nil
+}
+
+// manualAssignmentChannels is how many channels a manual assignment queue
+// can serve (chat, task, email; not voice).
+const manualAssignmentChannels = 3
+
+// manualAssignmentQueues counts a routing profile's manual assignment
+// queue configurations: their own limit, never summed with the others.
+func manualAssignmentQueues(ctx context.Context, c ConnectAPI, id, parentID string, tok *string) ([]int, *string, error) {
+	out, err := c.ListRoutingProfileManualAssignmentQueues(ctx, &connect.ListRoutingProfileManualAssignmentQueuesInput{InstanceId: &id, RoutingProfileId: &parentID, MaxResults: aws.Int32(pageList100), NextToken: tok})
+	if err != nil {
+		return nil, nil, err
+	}
+	return []int{len(out.RoutingProfileManualAssignmentQueueConfigSummaryList)}, out.NextToken, nil
 }
 
 // routingProfileQueues counts queue configurations: one per queue and
@@ -397,18 +421,18 @@ func queueEmailAddresses(ctx context.Context, c ConnectAPI, id, parentID string,
 	return []int{len(out.EmailAddressMetadataList)}, out.NextToken, nil
 }
 
-func listEvaluationFormParents(ctx context.Context, c ConnectAPI, id string, tok *string) ([]parent, []int, *string, error) {
+func listEvaluationFormParents(ctx context.Context, c ConnectAPI, id string, tok *string) ([]parent, [][]int, *string, error) {
 	out, err := c.ListEvaluationForms(ctx, &connect.ListEvaluationFormsInput{InstanceId: &id, MaxResults: aws.Int32(pageList100), NextToken: tok})
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	ps := make([]parent, len(out.EvaluationFormSummaryList))
-	bs := make([]int, len(out.EvaluationFormSummaryList))
+	bs := make([][]int, len(out.EvaluationFormSummaryList))
 	for i, f := range out.EvaluationFormSummaryList {
 		// Versions are numbered from 1 and only added: the latest number
 		// bounds how many a form has.
 		ps[i] = parent{aws.ToString(f.EvaluationFormId), fmt.Sprintf("evaluation form %q", aws.ToString(f.Title))}
-		bs[i] = int(f.LatestVersion)
+		bs[i] = []int{int(f.LatestVersion)}
 	}
 	return ps, bs, out.NextToken, nil
 }

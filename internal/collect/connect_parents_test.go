@@ -119,3 +119,38 @@ func TestRoutingProfilesFallBackToListWithoutSearch(t *testing.T) {
 		t.Errorf("ListRoutingProfiles calls = %d, want 1", n)
 	}
 }
+
+// Manual assignment queues are their own limit: counted apart from the
+// other queue configurations, bounded by 3 channels × the profile's
+// NumberOfAssociatedManualAssignmentQueues, and exactly 0 for free when no
+// profile has any.
+func TestManualAssignmentQueues(t *testing.T) {
+	tests := []struct {
+		name        string
+		children    sim.ChildCounts
+		safelyUnder bool
+		want        float64
+		approximate bool
+		calls       int
+	}{
+		{"counted exactly near the threshold", sim.ChildCounts{List: []int{6}}, false, 6, false, 10},
+		{"bounded far under it", sim.ChildCounts{List: []int{6}}, true, 18, true, 0},
+		{"none anywhere", sim.ChildCounts{}, true, 0, false, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sc := parentsScenario()
+			sc.Instances[0].Children["routingProfileManualAssignmentQueues"] = tt.children
+			env, srv := relatedEnv(t, sc, "us-east-1")
+			env.SafelyUnder = func(measure, instanceID string, v float64) bool { return tt.safelyUnder }
+			m := runInstance(t, Families["connect:SearchRoutingProfiles"], env)["connect.routing_profile_manual_assignment_queues"]
+			got := []any{m.Value, m.Approximate, connectCalls(srv, "ListRoutingProfileManualAssignmentQueues")}
+			if diff := cmp.Diff([]any{tt.want, tt.approximate, tt.calls}, got); diff != "" {
+				t.Errorf("(-want +got):\n%s\nnote %q err %v", diff, m.Note, m.Err)
+			}
+			if q := runInstance(t, Families["connect:SearchRoutingProfiles"], env)["connect.routing_profile_queues"]; q.Value == m.Value && tt.want != 0 && !tt.approximate {
+				t.Errorf("manual assignment queues = queue configurations (%v): they must be counted apart", q.Value)
+			}
+		})
+	}
+}

@@ -129,7 +129,7 @@ func TestEveryConnectOperation(t *testing.T) {
 		{"ListRoutingProfileManualAssignmentQueues", func() int {
 			o, err := c.connect.ListRoutingProfileManualAssignmentQueues(ctx, &connect.ListRoutingProfileManualAssignmentQueuesInput{InstanceId: in, RoutingProfileId: rpID})
 			return n(len(o.RoutingProfileManualAssignmentQueueConfigSummaryList), err)
-		}, 12},
+		}, 8},
 		{"ListQueueQuickConnects", func() int {
 			o, err := c.connect.ListQueueQuickConnects(ctx, &connect.ListQueueQuickConnectsInput{InstanceId: in, QueueId: queueID})
 			return n(len(o.QuickConnectSummaryList), err)
