@@ -3,6 +3,7 @@ package collect
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -224,25 +225,26 @@ func maxOverParents(ctx context.Context, env *Env, instanceID string, total int,
 
 // routingProfileParents lists routing profiles with SearchRoutingProfiles
 // (which gives the bounds) and falls back to ListRoutingProfiles for an
-// instance whose endpoint does not offer the search (an answer of kind
-// "not in region" or "invalid request" to its first page).
+// endpoint that does not offer the search (an answer of kind "not in
+// region" or "invalid request" to the first page). The fallback's page
+// tokens carry a prefix, so a listing keeps to the call it began with and
+// nothing outlives it.
 func routingProfileParents() boundedPage {
-	var mu sync.Mutex
-	listOnly := map[string]bool{}
-	list := boundless(listRoutingProfileParents)
+	const listPrefix = "list:"
+	list := func(ctx context.Context, c ConnectAPI, id string, tok *string) ([]parent, [][]int, *string, error) {
+		ps, next, err := listRoutingProfileParents(ctx, c, id, tok)
+		if next != nil && *next != "" {
+			next = aws.String(listPrefix + *next)
+		}
+		return ps, nil, next, err
+	}
 	return func(ctx context.Context, c ConnectAPI, id string, tok *string) ([]parent, [][]int, *string, error) {
-		mu.Lock()
-		fallback := listOnly[id]
-		mu.Unlock()
-		if fallback {
-			return list(ctx, c, id, tok)
+		if tok != nil && strings.HasPrefix(*tok, listPrefix) {
+			return list(ctx, c, id, aws.String(strings.TrimPrefix(*tok, listPrefix)))
 		}
 		ps, bs, next, err := searchRoutingProfileParents(ctx, c, id, tok)
 		if err != nil && tok == nil {
 			if k := awsapi.Classify(err); k == awsapi.KindNotInRegion || k == awsapi.KindInvalid {
-				mu.Lock()
-				listOnly[id] = true
-				mu.Unlock()
 				return list(ctx, c, id, nil)
 			}
 		}
