@@ -15,11 +15,7 @@ import (
 	"github.com/cqmon/cqmon/internal/mototest"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	mototest.Stop()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { mototest.Main(m) }
 
 // cli runs the AWS CLI and deploy.sh against moto, with test credentials
 // and no shared AWS configuration of the user's.

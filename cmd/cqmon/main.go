@@ -4,7 +4,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -193,7 +192,3 @@ func (l *listFlag) Set(v string) error {
 	}
 	return nil
 }
-
-// alertBuffer collects the stdout channel's messages so they print after
-// the report.
-type alertBuffer struct{ bytes.Buffer }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -160,7 +161,7 @@ func cmdScan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 func runAndPrint(ctx context.Context, f *awsapi.Factory, opts monitor.Options, rf *runFlags, stdout, stderr io.Writer) error {
 	r := &monitor.Runner{Factory: f, Catalog: catalog.Default(), Options: opts}
 	// Alert text on stdout follows the report, so collect it first.
-	var alerts alertBuffer
+	var alerts bytes.Buffer
 	r.Options.Stdout = &alerts
 	rep, sum, runErr := r.Run(ctx)
 	if rep == nil {

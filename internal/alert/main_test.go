@@ -1,8 +1,6 @@
 package alert
 
 import (
-	"flag"
-	"os"
 	"testing"
 	"time"
 
@@ -10,12 +8,7 @@ import (
 	"github.com/cqmon/cqmon/internal/quota"
 )
 
-func TestMain(m *testing.M) {
-	flag.Parse()
-	code := m.Run()
-	mototest.Stop()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { mototest.Main(m) }
 
 // Fixtures shared by the tests.
 const (

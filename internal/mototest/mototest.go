@@ -108,3 +108,11 @@ func Config(t testing.TB) aws.Config {
 	}
 	return cfg
 }
+
+// Main runs a package's tests and then stops the moto server this package
+// started, if any. Call it from TestMain.
+func Main(m *testing.M) {
+	code := m.Run()
+	Stop()
+	os.Exit(code)
+}

@@ -1,15 +1,10 @@
 package mototest
 
 import (
-	"os"
 	"testing"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	Stop()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { Main(m) }
 
 func TestURLAnswers(t *testing.T) {
 	u := URL(t)

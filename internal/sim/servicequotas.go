@@ -233,12 +233,18 @@ func (s *Server) listServiceQuotas(in *quotasInput, region string) (any, *apiErr
 	return withNext(map[string]any{"Quotas": items}, next), nil
 }
 
-func (s *Server) getServiceQuota(in *quotasInput, region string) (any, *apiError) {
+// lookup finds the service and quota a Get call names.
+func (s *Server) lookup(in *quotasInput) (*quotaService, Quota, *apiError) {
 	qs, e := s.service(in.ServiceCode)
 	if e != nil {
-		return nil, e
+		return nil, Quota{}, e
 	}
 	q, e := qs.quota(in.QuotaCode)
+	return qs, q, e
+}
+
+func (s *Server) getServiceQuota(in *quotasInput, region string) (any, *apiError) {
+	qs, q, e := s.lookup(in)
 	if e != nil {
 		return nil, e
 	}
@@ -270,11 +276,7 @@ func (s *Server) listDefaultQuotas(in *quotasInput, region string) (any, *apiErr
 }
 
 func (s *Server) getDefaultQuota(in *quotasInput, region string) (any, *apiError) {
-	qs, e := s.service(in.ServiceCode)
-	if e != nil {
-		return nil, e
-	}
-	q, e := qs.quota(in.QuotaCode)
+	qs, q, e := s.lookup(in)
 	if e != nil {
 		return nil, e
 	}

@@ -3,9 +3,7 @@ package store
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
-	"os"
 	"sort"
 	"testing"
 	"time"
@@ -16,12 +14,7 @@ import (
 	"github.com/cqmon/cqmon/internal/quota"
 )
 
-func TestMain(m *testing.M) {
-	flag.Parse()
-	code := m.Run()
-	mototest.Stop()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { mototest.Main(m) }
 
 const (
 	instA = "aaaaaaaa-1111-4111-8111-111111111111"
