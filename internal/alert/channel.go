@@ -35,7 +35,7 @@ func (s Spec) String() string {
 	case "stdout":
 		return "stdout"
 	case "webhook":
-		return "webhook:" + redact(s.Target)
+		return "webhook:" + Redact(s.Target)
 	}
 	return s.Kind + ":" + s.Target
 }
@@ -51,25 +51,25 @@ func ParseSpec(s string) (Spec, error) {
 	switch strings.ToLower(kind) {
 	case "stdout":
 		if target != "" {
-			return Spec{}, fmt.Errorf("channel %q: stdout takes no target", s)
+			return Spec{}, fmt.Errorf("channel %q: stdout takes no target", redactSpec(s))
 		}
 		return Spec{Kind: "stdout"}, nil
 	case "sns":
 		if strings.HasSuffix(target, ".fifo") {
-			return Spec{}, fmt.Errorf("channel %q: FIFO topics are not supported (they deliver only to SQS)", s)
+			return Spec{}, fmt.Errorf("channel %q: FIFO topics are not supported (they deliver only to SQS)", redactSpec(s))
 		}
 		if !topicARN.MatchString(target) {
-			return Spec{}, fmt.Errorf("channel %q: %q is not an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>)", s, target)
+			return Spec{}, fmt.Errorf("channel %q: %q is not an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>)", redactSpec(s), Redact(target))
 		}
 		return Spec{Kind: "sns", Target: target}, nil
 	case "webhook":
 		u, err := url.Parse(target)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			return Spec{}, fmt.Errorf("channel %q: want an http(s) URL after webhook:", "webhook:"+redact(target))
+			return Spec{}, fmt.Errorf("channel %q: want an http(s) URL after webhook:", redactSpec(s))
 		}
 		return Spec{Kind: "webhook", Target: target}, nil
 	}
-	return Spec{}, fmt.Errorf("channel %q: unknown kind %q (want sns:<topic ARN>, stdout or webhook:<URL>)", redact(s), kind)
+	return Spec{}, fmt.Errorf("channel %q: unknown kind%s (want sns:<topic ARN>, stdout or webhook:<URL>)", redactSpec(s), quotedKind(s))
 }
 
 // ParseSpecs reads a comma- or newline-separated list of channels, as
@@ -89,22 +89,6 @@ func ParseSpecs(list string) ([]Spec, error) {
 		out = append(out, s)
 	}
 	return out, errors.Join(errs...)
-}
-
-// redact hides the path and query of a URL, keeping scheme and host, and
-// shortens anything else that looks like part of a URL.
-func redact(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" {
-		if strings.Contains(raw, "/") && len(raw) > 12 {
-			return raw[:12] + "..."
-		}
-		return raw
-	}
-	if u.Path == "" && u.RawQuery == "" {
-		return u.Scheme + "://" + u.Host
-	}
-	return u.Scheme + "://" + u.Host + "/..."
 }
 
 // Deps are what channels are built from; the caller builds the clients.

@@ -43,11 +43,15 @@ func NewWebhook(client *http.Client, rawURL string) *Webhook {
 	if client == nil {
 		client = &http.Client{Timeout: webhookTimeout}
 	}
-	return &Webhook{client: client, url: rawURL}
+	// A redirect is never followed: it would send the message (and the
+	// URL's secret path) wherever the server points, another host included.
+	c := *client
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &Webhook{client: &c, url: rawURL}
 }
 
 // String implements Channel; the URL's path is hidden.
-func (w *Webhook) String() string { return "webhook:" + redact(w.url) }
+func (w *Webhook) String() string { return "webhook:" + Redact(w.url) }
 
 // Send implements Channel. A 2xx answer means delivered; 4xx answers
 // other than 408 and 429 are not retried.
@@ -71,12 +75,19 @@ func (w *Webhook) Send(ctx context.Context, m Message) error {
 		return fmt.Errorf("post: %w", unwrapURL(err))
 	}
 	defer resp.Body.Close()
-	snippet, _ := io.ReadAll(io.LimitReader(resp.Body, 200))
-	if resp.StatusCode/100 == 2 {
+	// Drained so the connection can be reused, never quoted: a server may
+	// echo the request's path, which is the webhook's secret. The status
+	// line's text comes from the server too; only its code is shown.
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	code := resp.StatusCode
+	switch {
+	case code/100 == 2:
 		return nil
+	case code/100 == 3:
+		return permanent{fmt.Errorf("post: HTTP %d %s: redirects are not followed (give the final URL)", code, http.StatusText(code))}
 	}
-	err = fmt.Errorf("post: %s: %q", resp.Status, strings.TrimSpace(string(snippet)))
-	if resp.StatusCode/100 == 4 && resp.StatusCode != http.StatusRequestTimeout && resp.StatusCode != http.StatusTooManyRequests {
+	err = fmt.Errorf("post: HTTP %d %s", code, http.StatusText(code))
+	if code/100 == 4 && code != http.StatusRequestTimeout && code != http.StatusTooManyRequests {
 		return permanent{err}
 	}
 	return err

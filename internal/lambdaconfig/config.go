@@ -213,7 +213,6 @@ func (c *Config) set(name, v string) error {
 
 var (
 	regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$`)
-	kmsKeyPattern = regexp.MustCompile(`^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)/[A-Za-z0-9/_-]+|alias/[A-Za-z0-9/_-]+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$`)
 )
 
 // Validate checks every field and names each bad one by its variable and
@@ -228,7 +227,8 @@ func (c Config) Validate() error {
 	}
 	if c.TopicARN != "" {
 		if _, err := alert.ParseSpec("sns:" + c.TopicARN); err != nil {
-			bad(EnvTopicARN, c.TopicARN, "is not an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>, not FIFO)")
+			// A URL set here by mistake may carry a secret.
+			errs = append(errs, fmt.Errorf("%s: %q is not an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>, not FIFO)", EnvTopicARN, alert.Redact(c.TopicARN)))
 		}
 	}
 	if c.UseS3 {
@@ -265,8 +265,8 @@ func (c Config) Validate() error {
 	if c.RetentionDays < MinRetentionDays || c.RetentionDays > MaxRetentionDays {
 		bad(EnvRetentionDays, c.RetentionDays, "is outside %d-%d (days)", MinRetentionDays, MaxRetentionDays)
 	}
-	if c.KMSKeyID != "" && !kmsKeyPattern.MatchString(c.KMSKeyID) {
-		bad(EnvKMSKeyID, c.KMSKeyID, "is not a KMS key id, key ARN, alias or alias ARN")
+	if err := store.CheckKMSKey(c.KMSKeyID); err != nil {
+		errs = append(errs, fmt.Errorf("%s: %w", EnvKMSKeyID, err))
 	}
 	if c.RateShare < MinRateShare || c.RateShare > MaxRateShare {
 		bad(EnvRateShare, c.RateShare, "is outside %v-%v", MinRateShare, MaxRateShare)

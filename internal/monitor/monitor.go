@@ -82,6 +82,9 @@ func (o Options) Validate() error {
 	if o.StoreOptions.Retention < 0 {
 		return fmt.Errorf("retention: %s is negative", o.StoreOptions.Retention)
 	}
+	if err := store.CheckKMSKey(o.StoreOptions.KMSKeyID); err != nil {
+		return fmt.Errorf("kms-key: %w", err)
+	}
 	return o.Alert.Validate()
 }
 
