@@ -21,8 +21,10 @@ import (
 
 // deadlineMargin is kept free before the function's timeout so a run that
 // overruns still ends with its outcome logged and returned, rather than
-// being killed mid-write.
-const deadlineMargin = 3 * time.Second
+// being killed mid-write: the alert state of delivered messages may be
+// saved for alert.SaveGrace past the run's deadline, and a second is left
+// after that to log and return.
+const deadlineMargin = alert.SaveGrace + time.Second
 
 // Handler runs one monitoring run per invocation. Its clients are built
 // once, at cold start, and reused by every invocation of the execution

@@ -34,6 +34,7 @@ type runFlags struct {
 	remindAfter durationFlag
 	hysteresis  float64
 	mutes       multiFlag
+	timeout     durationFlag
 }
 
 // multiFlag is a flag that may be given several times; each value may
@@ -52,6 +53,7 @@ func addRunFlags(fs *flag.FlagSet, defaultStore string) *runFlags {
 		cfg: engine.DefaultConfig(), share: awsapi.DefaultShare, output: "table",
 		lookback: durationFlag(engine.DefaultLookback), retention: durationFlag(store.DefaultRetention),
 		remindAfter: durationFlag(alert.DefaultRemindAfter), hysteresis: alert.DefaultHysteresis,
+		timeout: durationFlag(defaultTimeout),
 	}
 	fs.Float64Var(&rf.cfg.Threshold, "threshold", rf.cfg.Threshold, "violation threshold in percent of the limit (1-99)")
 	fs.Var(&rf.lookback, "lookback", "window for peak metrics such as concurrent calls (e.g. 1h, 90m, 7d)")
@@ -68,6 +70,7 @@ func addRunFlags(fs *flag.FlagSet, defaultStore string) *runFlags {
 	fs.Var(&rf.remindAfter, "remind-after", "least time between two alerts about a quota that stays high")
 	fs.Float64Var(&rf.hysteresis, "hysteresis", rf.hysteresis, "points below the threshold a quota must fall to count as recovered")
 	fs.Var(&rf.mutes, "mute", "never alert for: code:L-XXXXXXXX, name:<glob>, instance:<id or alias>; repeatable")
+	fs.Var(&rf.timeout, "timeout", "deadline of the whole run: what is measured by then is reported, the rest is unknown, and the exit status is 1")
 	return rf
 }
 
@@ -163,8 +166,13 @@ func runAndPrint(ctx context.Context, f *awsapi.Factory, opts monitor.Options, r
 	// Alert text on stdout follows the report, so collect it first.
 	var alerts bytes.Buffer
 	r.Options.Stdout = &alerts
+	ctx, cancel := withRunTimeout(ctx, time.Duration(rf.timeout))
+	defer cancel()
 	rep, sum, runErr := r.Run(ctx)
 	if rep == nil {
+		if err := timedOut(ctx, time.Duration(rf.timeout)); err != nil {
+			return err
+		}
 		if runErr != nil && !errors.Is(runErr, engine.ErrIncomplete) {
 			return usageError{runErr}
 		}
@@ -179,6 +187,9 @@ func runAndPrint(ctx context.Context, f *awsapi.Factory, opts monitor.Options, r
 	}
 	if alerts.Len() > 0 {
 		fmt.Fprintf(stdout, "\nALERTS\n\n%s", alerts.String())
+	}
+	if err := timedOut(ctx, time.Duration(rf.timeout)); err != nil {
+		return err
 	}
 	if errors.Is(runErr, monitor.ErrDelivery) {
 		return deliveryError{runErr}

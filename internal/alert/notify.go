@@ -23,11 +23,6 @@ const (
 	DefaultBackoff = 2 * time.Second
 )
 
-// saveTimeout bounds saving the state of delivered messages, which is done
-// even when the run's context has ended: a message that went out must be
-// remembered, or the next run sends it again.
-const saveTimeout = 30 * time.Second
-
 // Notifier runs the alerting step of a monitoring run.
 type Notifier struct {
 	// Store remembers alert states; nil means no memory (every run alerts
@@ -129,7 +124,7 @@ func (n *Notifier) Run(ctx context.Context, rep *quota.Report) (Outcome, error) 
 		del = append(del, filter(d.Del, keep)...)
 	}
 	if n.Store != nil && (len(put) > 0 || len(del) > 0) {
-		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), saveTimeout)
+		sctx, cancel := saveContext(ctx)
 		defer cancel()
 		if err := n.Store.SaveAlertStates(sctx, put, del); err != nil {
 			errs = append(errs, fmt.Errorf("save alert states: %w", err))

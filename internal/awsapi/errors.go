@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
@@ -65,7 +66,7 @@ func Classify(err error) Kind {
 	if err == nil {
 		return ""
 	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	if contextEnded(err) {
 		return KindCanceled
 	}
 	if errors.Is(err, ErrMalformed) {
@@ -98,6 +99,23 @@ func Classify(err error) Kind {
 	return KindTransient
 }
 
+// contextEnded reports whether err is the call's context ending (the run
+// was stopped or ran out of time). An HTTP client's own timeout also
+// matches context.DeadlineExceeded under errors.Is, but it is a transient
+// failure of one attempt, so the chain is searched for the context's
+// error itself.
+func contextEnded(err error) bool {
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		if e == context.Canceled || e == context.DeadlineExceeded {
+			return true
+		}
+		if j, ok := e.(interface{ Unwrap() []error }); ok {
+			return slices.ContainsFunc(j.Unwrap(), contextEnded)
+		}
+	}
+	return false
+}
+
 func hasThrottle(err error) bool {
 	var api smithy.APIError
 	return errors.As(err, &api) && throttles.IsErrorThrottle(api).Bool()
@@ -124,6 +142,11 @@ func Reason(err error) string {
 		detail = api.ErrorCode()
 		if msg := api.ErrorMessage(); msg != "" && kind != KindThrottled {
 			detail += ": " + msg
+		}
+	} else if kind == KindCanceled {
+		detail = "stopped before an answer"
+		if errors.Is(err, context.DeadlineExceeded) {
+			detail = "the run's deadline passed"
 		}
 	} else {
 		detail = shortErr(err)

@@ -57,6 +57,8 @@ type Options struct {
 	MaxAttempts int
 	// MaxBackoff caps one back-off delay; 0 means DefaultMaxBackoff.
 	MaxBackoff time.Duration
+	// Timeouts of the HTTP client; zero fields mean the defaults.
+	Timeouts Timeouts
 }
 
 // Factory builds every AWS client cqmon uses, once per Region, all sharing
@@ -115,6 +117,7 @@ func NewFactory(ctx context.Context, opts Options) (*Factory, error) {
 			config.WithSharedConfigProfile(""),
 		)
 	}
+	load = append(load, config.WithHTTPClient(httpClient(opts.Timeouts)))
 	load = append(load, config.WithRetryer(func() aws.Retryer {
 		return retry.NewStandard(func(o *retry.StandardOptions) {
 			o.MaxAttempts = opts.MaxAttempts

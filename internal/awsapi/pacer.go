@@ -269,6 +269,11 @@ func (p *Pacer) HandleFinalize(ctx context.Context, in middleware.FinalizeInput,
 	service, op := awsmiddleware.GetServiceID(ctx), awsmiddleware.GetOperationName(ctx)
 	b, st := p.bucket(region, service, op)
 	if err := b.Wait(ctx); err != nil {
+		if ctx.Err() == nil {
+			// The limiter refuses a wait that would pass ctx's deadline
+			// with an error of its own: it is the deadline all the same.
+			err = context.DeadlineExceeded
+		}
 		return middleware.FinalizeOutput{}, middleware.Metadata{}, fmt.Errorf("pace %s %s: %w", service, op, err)
 	}
 	out, md, err := next.HandleFinalize(ctx, in)
