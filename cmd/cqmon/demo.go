@@ -65,16 +65,20 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 // endpoint settings that point AWS tools at it.
 func cmdSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("simulate", stderr)
-	listen := fs.String("listen", "127.0.0.1:4566", "address to listen on")
+	listen := fs.String("listen", defaultListen, "address to listen on (host:port; an empty host is every interface)")
 	scenario := fs.String("scenario", "", "scenario file (default: the built-in demo account)")
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	addr, err := listenAddr(*listen, stderr)
+	if err != nil {
 		return err
 	}
 	sc, err := loadScenario(*scenario)
 	if err != nil {
 		return err
 	}
-	url, stop, err := sim.New(sc).Start(*listen)
+	url, stop, err := sim.New(sc).Start(addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}

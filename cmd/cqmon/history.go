@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
 
+	"github.com/cqmon/cqmon/internal/awsapi"
 	"github.com/cqmon/cqmon/internal/quota"
 	"github.com/cqmon/cqmon/internal/store"
 )
@@ -37,7 +37,7 @@ func (o *historyOutput) Set(v string) error {
 // history store.
 func cmdHistory(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("history", stderr)
-	spec := fs.String("store", "", "history store: local:<path>, dynamodb:<table> or s3://<bucket>/<prefix> (default: local file $XDG_STATE_HOME/cqmon/history.db)")
+	spec := fs.String("store", "local", "history store: local (the file $XDG_STATE_HOME/cqmon/history.db), local:<path>, dynamodb:<table> or s3://<bucket>/<prefix>")
 	instance := fs.String("instance", "", `only this instance ID ("account" for account-level quotas)`)
 	quotaID := fs.String("quota", "", "one quota's usage over time, by code (L-...), key or name")
 	since := durationFlag(30 * 24 * time.Hour)
@@ -58,10 +58,13 @@ func cmdHistory(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	var cfg aws.Config
 	if sp.NeedsAWS() {
 		// The standard chain; AWS_ENDPOINT_URL(_<SERVICE>) redirects the
-		// clients, which the SDK reads itself.
-		if cfg, err = config.LoadDefaultConfig(ctx); err != nil {
-			return fmt.Errorf("load AWS configuration: %w", err)
+		// clients, which the SDK reads itself. The factory's configuration
+		// carries the HTTP timeouts every client needs.
+		f, err := awsapi.NewFactory(ctx, awsapi.Options{})
+		if err != nil {
+			return err
 		}
+		cfg = f.Config()
 	}
 	st, err := store.Open(ctx, sp.String(), cfg, store.Options{ReadOnly: true})
 	if err != nil {

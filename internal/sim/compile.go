@@ -93,10 +93,6 @@ type faultRule struct {
 	used int // guarded by Server.mu
 }
 
-func bad(path string, value any, why string) error {
-	return fmt.Errorf("%s: %#v %s", path, value, why)
-}
-
 func oneOf(path, v string, allowed []string) error {
 	if slices.Contains(allowed, v) {
 		return nil
@@ -263,7 +259,7 @@ func compileInstance(w *world, path string, si *Instance) (*instance, error) {
 			return nil, bad(path+".children", k, "is not a child kind (see Instance.Children)")
 		}
 		if c.Max != nil && len(c.List) > 0 {
-			return nil, fmt.Errorf("%s: give either max (%d) or list (%v), not both", p, *c.Max, c.List)
+			return nil, fmt.Errorf("%s: give either max (%d) or list (%s), not both", p, *c.Max, asJSON(c.List))
 		}
 		if c.Max != nil {
 			c.List = []int{*c.Max}

@@ -31,6 +31,12 @@ func compileQuotas(w *world, sq *ServiceQuotas) error {
 			if q.Name == "" {
 				return bad(p+".name", q.Name, "must not be empty")
 			}
+			if q.Default < 0 {
+				return bad(p+".default", q.Default, "must not be negative")
+			}
+			if q.PeriodSeconds < 0 {
+				return bad(p+".periodSeconds", q.PeriodSeconds, "must not be negative")
+			}
 			if q.Unit == "" {
 				q.Unit = "None"
 			}
@@ -48,9 +54,12 @@ func compileQuotas(w *world, sq *ServiceQuotas) error {
 				return bad(path+".applied."+c, v, "must not be negative")
 			}
 		}
-		for c := range svc.ResourceDefaults {
+		for c, v := range svc.ResourceDefaults {
 			if q, ok := known[c]; !ok || !q.ResourceLevel {
 				return bad(path+".resourceDefaults", c, "is not a resource-level quota of this service")
+			}
+			if v < 0 {
+				return bad(path+".resourceDefaults."+c, v, "must not be negative")
 			}
 		}
 		for ref, vals := range svc.InstanceApplied {
@@ -58,9 +67,12 @@ func compileQuotas(w *world, sq *ServiceQuotas) error {
 			if !ok {
 				return bad(path+".instanceApplied", ref, "is not an instance id or alias")
 			}
-			for c := range vals {
+			for c, v := range vals {
 				if q, ok := known[c]; !ok || !q.ResourceLevel {
 					return bad(path+".instanceApplied."+ref, c, "is not a resource-level quota of this service")
+				}
+				if v < 0 {
+					return bad(path+".instanceApplied."+ref+"."+c, v, "must not be negative")
 				}
 			}
 			qs.instApplied[in.id] = vals
@@ -142,8 +154,11 @@ func compileBehaviour(w *world, s *Scenario) error {
 		if r.Region != "" && !slices.Contains(w.regions, r.Region) {
 			return bad(p+".region", r.Region, "is not in regions")
 		}
-		if r.Rate < 0 || r.Burst < 0 {
-			return bad(p, r, "must not have a negative rate or burst")
+		if r.Rate < 0 {
+			return bad(p+".rate", r.Rate, "must not be negative")
+		}
+		if r.Burst < 0 {
+			return bad(p+".burst", r.Burst, "must not be negative")
 		}
 		if r.Burst == 0 {
 			r.Burst = max(1, int(math.Ceil(r.Rate)))

@@ -254,7 +254,7 @@ func LoadScenario(r io.Reader) (*Scenario, error) {
 	if err := dec.Decode(&s); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
-			return nil, fmt.Errorf("decode scenario: line %d: %s: %s is not a valid %s", lineAt(b, te.Offset), te.Field, lastToken(b, te.Offset), te.Type)
+			return nil, fmt.Errorf("decode scenario: line %d: %s: %s is not %s", lineAt(b, te.Offset), fieldOf(te), valueOf(b, te), jsonKind(te.Type))
 		}
 		return nil, fmt.Errorf("decode scenario: line %d: %w", lineAt(b, dec.InputOffset()), err)
 	}

@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -18,8 +16,8 @@ import (
 )
 
 // lockWait is how long opening the local file waits for another cqmon
-// process holding it.
-const lockWait = 10 * time.Second
+// process holding it (a variable for tests).
+var lockWait = 10 * time.Second
 
 // Buckets of the local file.
 var (
@@ -39,15 +37,15 @@ type Local struct {
 
 func openLocal(path string, opts Options) (*Local, error) {
 	if opts.ReadOnly {
-		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("store local:%s: no history yet (a run writes it)", path)
+		if err := checkHistoryFile(path); err != nil {
+			return nil, err
 		}
 	} else if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("store local:%s: %w", path, err)
 	}
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: lockWait, ReadOnly: opts.ReadOnly})
 	if err != nil {
-		return nil, fmt.Errorf("store local:%s: open: %w", path, err)
+		return nil, openError(path, err)
 	}
 	l := &Local{db: db, path: path, retention: opts.retention()}
 	if opts.ReadOnly {

@@ -40,11 +40,14 @@ var (
 	bucketPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
 )
 
-// ParseSpec parses a store specification. The empty string and "local"
-// name the local store at DefaultLocalPath.
+// ParseSpec parses a store specification. "local" names the local store
+// at DefaultLocalPath; the empty string is an error, so a variable that
+// expanded to nothing does not quietly pick a store.
 func ParseSpec(s string) (Spec, error) {
 	switch {
-	case s == "" || s == "local" || s == "local:":
+	case s == "":
+		return Spec{}, fmt.Errorf("store: an empty value names no store (want local, %s)", specForms)
+	case s == "local" || s == "local:":
 		p, err := DefaultLocalPath()
 		if err != nil {
 			return Spec{}, err

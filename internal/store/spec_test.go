@@ -17,7 +17,7 @@ func TestParseSpec(t *testing.T) {
 		wantStr string
 		wantErr string
 	}{
-		{spec: "", want: Spec{Kind: KindLocal, Path: def}, wantStr: "local:" + def},
+		{spec: "", wantErr: "store: an empty value names no store (want local, local:<path>, dynamodb:<table>, s3://<bucket>/<prefix>)"},
 		{spec: "local", want: Spec{Kind: KindLocal, Path: def}, wantStr: "local:" + def},
 		{spec: "local:/tmp/h.db", want: Spec{Kind: KindLocal, Path: "/tmp/h.db"}, wantStr: "local:/tmp/h.db"},
 		{spec: "dynamodb:cqmon-history", want: Spec{Kind: KindDynamoDB, Table: "cqmon-history"}, wantStr: "dynamodb:cqmon-history"},
