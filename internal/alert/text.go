@@ -25,7 +25,7 @@ func (m Message) Subject() string {
 	}
 	scope, name := "Instance", ascii(m.InstanceAlias)
 	if name == "" {
-		name = m.InstanceID
+		name = ascii(m.InstanceID)
 	}
 	if m.InstanceID == "" {
 		scope, name = "Account", ascii(m.Account)
