@@ -223,7 +223,7 @@ func (c Config) Validate() error {
 	bad := func(name string, value any, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("%s: %q %s", name, c.show(name, value), fmt.Sprintf(format, args...)))
 	}
-	if c.Threshold < MinThreshold || c.Threshold > MaxThreshold {
+	if !quota.InRange(c.Threshold, MinThreshold, MaxThreshold) {
 		bad(EnvThreshold, c.Threshold, "is outside %d-%d", MinThreshold, MaxThreshold)
 	}
 	if c.TopicARN != "" {
@@ -257,9 +257,9 @@ func (c Config) Validate() error {
 		bad(EnvRemindAfter, c.RemindAfter, "is shorter than %s", quota.FormatDuration(MinRemindAfter))
 	}
 	switch {
-	case c.Hysteresis < MinHysteresis || c.Hysteresis > MaxHysteresis:
+	case !quota.InRange(c.Hysteresis, MinHysteresis, MaxHysteresis):
 		bad(EnvHysteresis, c.Hysteresis, "is outside %d-%d (percentage points)", MinHysteresis, MaxHysteresis)
-	case c.Hysteresis >= c.Threshold && c.Threshold >= MinThreshold && c.Threshold <= MaxThreshold:
+	case c.Hysteresis >= c.Threshold && quota.InRange(c.Threshold, MinThreshold, MaxThreshold):
 		bad(EnvHysteresis, c.Hysteresis, "is not below %s %s", EnvThreshold, c.show(EnvThreshold, c.Threshold))
 	}
 	if c.RetentionDays < MinRetentionDays || c.RetentionDays > MaxRetentionDays {
@@ -268,7 +268,7 @@ func (c Config) Validate() error {
 	if c.KMSKeyID != "" && !kmsKeyPattern.MatchString(c.KMSKeyID) {
 		bad(EnvKMSKeyID, c.KMSKeyID, "is not a KMS key id, key ARN, alias or alias ARN")
 	}
-	if c.RateShare < MinRateShare || c.RateShare > MaxRateShare {
+	if !quota.InRange(c.RateShare, MinRateShare, MaxRateShare) {
 		bad(EnvRateShare, c.RateShare, "is outside %v-%v", MinRateShare, MaxRateShare)
 	}
 	if c.MaxParents < 0 {
