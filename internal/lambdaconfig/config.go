@@ -300,8 +300,9 @@ func (c Config) show(name string, value any) string {
 }
 
 // Stores returns the store specs the configuration enables, DynamoDB
-// first: reads (the alert memory) come from the first store that answers,
-// and DynamoDB answers those with one Query.
+// first: history reads come from the first store that answers, and
+// DynamoDB answers those with one Query. The alert memory is read from
+// both and merged, newest state first (store.Multi).
 func (c Config) Stores() []string {
 	var out []string
 	if c.UseDynamoDB {
