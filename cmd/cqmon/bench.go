@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -19,6 +20,7 @@ import (
 	"github.com/cqmon/cqmon/internal/awsapi"
 	"github.com/cqmon/cqmon/internal/catalog"
 	"github.com/cqmon/cqmon/internal/engine"
+	"github.com/cqmon/cqmon/internal/quota"
 	"github.com/cqmon/cqmon/internal/sim"
 )
 
@@ -140,13 +142,15 @@ type benchResult struct {
 func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("bench", stderr)
 	which := fs.String("scenario", "typical", "typical, large, growth or all")
-	scale := fs.Float64("scale", 1, "multiply every rate limit (AWS's and cqmon's budget alike) to shorten long cases; figures are reported as measured")
-	share := fs.Float64("rate-share", awsapi.DefaultShare, "share of each rate cqmon may use")
+	scale, share := benchRateFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if *scale <= 0 || *scale > 1000 {
+	if !(*scale > 0 && *scale <= 1000) {
 		return usagef("scale: %v is outside (0, 1000]", *scale)
+	}
+	if !quota.InRange(*share, 0.05, 1) {
+		return usagef("rate-share: %v is outside 0.05-1", *share)
 	}
 	cases, err := benchCases(*which)
 	if err != nil {
@@ -234,13 +238,20 @@ type benchOne struct {
 	Unknown    int            `json:"unknown"`
 }
 
+// benchRateFlags adds the rate flags bench passes on to bench-one.
+func benchRateFlags(fs *flag.FlagSet) (scale, share *float64) {
+	sc, sh := numberFlag(1), numberFlag(awsapi.DefaultShare)
+	fs.Var(&sc, "scale", "multiply every rate limit (AWS's and cqmon's budget alike) to shorten long cases; figures are reported as measured")
+	fs.Var(&sh, "rate-share", "share of each rate cqmon may use (0.05-1)")
+	return (*float64)(&sc), (*float64)(&sh)
+}
+
 // cmdBenchOne runs one scan against a simulator and prints its cost as
 // JSON; cmdBench runs it in a child process.
 func cmdBenchOne(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("bench-one", stderr)
 	endpoint := fs.String("endpoint", "", "simulator URL")
-	scale := fs.Float64("scale", 1, "rate scale")
-	share := fs.Float64("rate-share", awsapi.DefaultShare, "share")
+	scale, share := benchRateFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}

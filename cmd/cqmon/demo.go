@@ -50,7 +50,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	f, err := awsapi.NewFactory(ctx, awsapi.Options{
-		Region: sc.Regions[0], Endpoint: url, StaticCredentials: &simCredentials, Share: rf.share,
+		Region: sc.Regions[0], Endpoint: url, StaticCredentials: &simCredentials, Share: float64(rf.share),
 	})
 	if err != nil {
 		return err

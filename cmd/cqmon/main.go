@@ -175,6 +175,21 @@ func (s *durationFlag) Set(v string) error {
 	return nil
 }
 
+// numberFlag is a float flag that refuses NaN and infinities, which the
+// flag package's Float64 accepts and no range check catches.
+type numberFlag float64
+
+func (n *numberFlag) String() string { return strconv.FormatFloat(float64(*n), 'f', -1, 64) }
+
+func (n *numberFlag) Set(v string) error {
+	f, err := quota.ParseNumber(v)
+	if err != nil {
+		return err
+	}
+	*n = numberFlag(f)
+	return nil
+}
+
 // listFlag is a comma-separated list.
 type listFlag []string
 

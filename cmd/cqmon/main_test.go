@@ -102,6 +102,12 @@ func TestBadUsage(t *testing.T) {
 		want string
 	}{
 		{[]string{"demo", "--threshold", "150"}, "threshold: 150 is outside 1–99 (percent)"},
+		{[]string{"demo", "--threshold", "NaN"}, `invalid value "NaN" for flag -threshold: "NaN" is not a finite number`},
+		{[]string{"scan", "--rate-share", "nan"}, `invalid value "nan" for flag -rate-share: "nan" is not a finite number`},
+		{[]string{"demo", "--margin", "-Inf"}, `invalid value "-Inf" for flag -margin: "-Inf" is not a finite number`},
+		{[]string{"demo", "--hysteresis", "NaN"}, `invalid value "NaN" for flag -hysteresis: "NaN" is not a finite number`},
+		{[]string{"bench", "--scale", "+Inf"}, `invalid value "+Inf" for flag -scale: "+Inf" is not a finite number`},
+		{[]string{"bench", "--rate-share", "2"}, `rate-share: 2 is outside 0.05-1`},
 		{[]string{"scan", "--regions", "us-east-1,moon"}, `regions: "moon" is not an AWS Region name`},
 		{[]string{"demo", "--output", "xml"}, `invalid value "xml" for flag -output: "xml" is not one of table, json`},
 		{[]string{"demo", "--lookback", "20d"}, `lookback: 20d is outside 1m–14d`},

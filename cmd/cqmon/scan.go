@@ -24,7 +24,9 @@ import (
 // runFlags are the flags shared by scan and demo.
 type runFlags struct {
 	cfg         engine.Config
-	share       float64
+	threshold   numberFlag
+	margin      numberFlag
+	share       numberFlag
 	output      outputFlag
 	quiet       bool
 	lookback    durationFlag
@@ -33,7 +35,7 @@ type runFlags struct {
 	kmsKey      string
 	notify      multiFlag
 	remindAfter durationFlag
-	hysteresis  float64
+	hysteresis  numberFlag
 	mutes       multiFlag
 	timeout     durationFlag
 }
@@ -56,17 +58,20 @@ func (m *multiFlag) Set(v string) error {
 
 func addRunFlags(fs *flag.FlagSet, defaultStore string) *runFlags {
 	rf := &runFlags{
-		cfg: engine.DefaultConfig(), share: awsapi.DefaultShare, output: "table",
+		share: awsapi.DefaultShare, output: "table",
 		lookback: durationFlag(engine.DefaultLookback), retention: durationFlag(store.DefaultRetention),
 		remindAfter: durationFlag(alert.DefaultRemindAfter), hysteresis: alert.DefaultHysteresis,
 		timeout: durationFlag(defaultTimeout),
 	}
-	fs.Float64Var(&rf.cfg.Threshold, "threshold", rf.cfg.Threshold, "violation threshold in percent of the limit (1-99)")
+	cfg := engine.DefaultConfig()
+	rf.threshold, rf.margin = numberFlag(cfg.Threshold), numberFlag(cfg.Margin)
+	rf.cfg = cfg
+	fs.Var(&rf.threshold, "threshold", "violation threshold in percent of the limit (1-99)")
 	fs.Var(&rf.lookback, "lookback", "window for peak metrics such as concurrent calls (e.g. 1h, 90m, 7d)")
 	fs.IntVar(&rf.cfg.Concurrency, "concurrency", rf.cfg.Concurrency, "AWS calls in flight at once (1-64)")
 	fs.IntVar(&rf.cfg.MaxParents, "max-parents", rf.cfg.MaxParents, "most parents (users, queues...) a per-parent quota may make one call each for, per instance; 0 = no bound")
-	fs.Float64Var(&rf.cfg.Margin, "margin", rf.cfg.Margin, "points under the threshold below which a cheap upper bound replaces an exact per-parent count (0-50)")
-	fs.Float64Var(&rf.share, "rate-share", rf.share, "share of each API's rate limit cqmon may use (0.05-1)")
+	fs.Var(&rf.margin, "margin", "points under the threshold below which a cheap upper bound replaces an exact per-parent count (0-50)")
+	fs.Var(&rf.share, "rate-share", "share of each API's rate limit cqmon may use (0.05-1)")
 	fs.Var(&rf.output, "output", "report format: table or json")
 	fs.BoolVar(&rf.quiet, "quiet", false, "no progress lines on stderr")
 	fs.Var(&rf.stores, "store", "history and alert memory: local, local:<path>, dynamodb:<table>, s3://<bucket>/<prefix>, or none; repeatable (default "+defaultStore+")")
@@ -74,7 +79,7 @@ func addRunFlags(fs *flag.FlagSet, defaultStore string) *runFlags {
 	fs.StringVar(&rf.kmsKey, "kms-key", "", "KMS key id or ARN for SSE-KMS on S3 history objects")
 	fs.Var(&rf.notify, "notify", "alert channel: stdout, sns:<topic-arn>, webhook:<url>; repeatable (default stdout with --output table, none with json)")
 	fs.Var(&rf.remindAfter, "remind-after", "least time between two alerts about a quota that stays high")
-	fs.Float64Var(&rf.hysteresis, "hysteresis", rf.hysteresis, "points below the threshold a quota must fall to count as recovered")
+	fs.Var(&rf.hysteresis, "hysteresis", "points below the threshold a quota must fall to count as recovered")
 	fs.Var(&rf.mutes, "mute", "never alert for: code:L-XXXXXXXX, name:<glob>, instance:<id or alias>; repeatable")
 	fs.Var(&rf.timeout, "timeout", "deadline of the whole run: what is measured by then is reported, the rest is unknown, and the exit status is 1")
 	return rf
@@ -84,7 +89,8 @@ func addRunFlags(fs *flag.FlagSet, defaultStore string) *runFlags {
 // flag and its value.
 func (rf *runFlags) options(defaultStore string, stdout io.Writer, stderr io.Writer) (monitor.Options, error) {
 	rf.cfg.Lookback = time.Duration(rf.lookback)
-	if rf.share < 0.05 || rf.share > 1 {
+	rf.cfg.Threshold, rf.cfg.Margin = float64(rf.threshold), float64(rf.margin)
+	if !quota.InRange(float64(rf.share), 0.05, 1) {
 		return monitor.Options{}, usagef("rate-share: %v is outside 0.05-1", rf.share)
 	}
 	o := monitor.Options{Engine: rf.cfg, Stdout: stdout}
@@ -110,7 +116,7 @@ func (rf *runFlags) options(defaultStore string, stdout io.Writer, stderr io.Wri
 		o.Notify = append(o.Notify, spec)
 	}
 	o.Alert = alert.DefaultConfig()
-	o.Alert.RemindAfter, o.Alert.Hysteresis = time.Duration(rf.remindAfter), rf.hysteresis
+	o.Alert.RemindAfter, o.Alert.Hysteresis = time.Duration(rf.remindAfter), float64(rf.hysteresis)
 	for _, m := range rf.mutes {
 		ms, err := alert.ParseMutes(m)
 		if err != nil {
@@ -158,7 +164,7 @@ func cmdScan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	f, err := awsapi.NewFactory(ctx, awsapi.Options{Profile: *profile, Share: rf.share})
+	f, err := awsapi.NewFactory(ctx, awsapi.Options{Profile: *profile, Share: float64(rf.share)})
 	if err != nil {
 		return err
 	}

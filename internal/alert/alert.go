@@ -57,13 +57,13 @@ func DefaultConfig() Config {
 
 // Validate checks every field and names the first bad one with its value.
 func (c Config) Validate() error {
-	if c.Threshold != 0 && (c.Threshold < 1 || c.Threshold > 99) {
+	if c.Threshold != 0 && !quota.InRange(c.Threshold, 1, 99) {
 		return fmt.Errorf("threshold: %v is outside 1–99 (percent)", c.Threshold)
 	}
 	if c.RemindAfter < 0 || c.RemindAfter > 0 && c.RemindAfter < time.Minute {
 		return fmt.Errorf("remind-after: %s is shorter than 1m", c.RemindAfter)
 	}
-	if c.Hysteresis < 0 || c.Hysteresis > 50 {
+	if !quota.InRange(c.Hysteresis, 0, 50) {
 		return fmt.Errorf("hysteresis: %v is outside 0–50 (percentage points)", c.Hysteresis)
 	}
 	if c.Threshold != 0 && c.Hysteresis >= c.Threshold {

@@ -97,13 +97,15 @@ func (n *Notifier) Run(ctx context.Context, rep *quota.Report) (Outcome, error) 
 			s, err := n.Store.LoadAlertStates(ctx, rep.AccountID, region)
 			if err != nil {
 				errs = append(errs, fmt.Errorf("load alert states of %s/%s: %w", rep.AccountID, region, err))
-				blind[region] = true
-				continue
+				if !partial(err) {
+					blind[region] = true
+					continue
+				}
 			}
 			states = append(states, s...)
 		}
 	}
-	var put, del []quota.AlertState
+	var put []quota.AlertState
 	keep := func(s quota.AlertState) bool { return !blind[s.Region] }
 	for _, d := range Plan(n.Config, rep, states) {
 		m, delivered := d.Message, true
@@ -121,12 +123,11 @@ func (n *Notifier) Run(ctx context.Context, rep *quota.Report) (Outcome, error) 
 		}
 		out.Sent[m.Kind]++
 		put = append(put, filter(d.Put, keep)...)
-		del = append(del, filter(d.Del, keep)...)
 	}
-	if n.Store != nil && (len(put) > 0 || len(del) > 0) {
+	if n.Store != nil && len(put) > 0 {
 		sctx, cancel := saveContext(ctx)
 		defer cancel()
-		if err := n.Store.SaveAlertStates(sctx, put, del); err != nil {
+		if err := n.Store.SaveAlertStates(sctx, put, nil); err != nil {
 			errs = append(errs, fmt.Errorf("save alert states: %w", err))
 		}
 	}
@@ -171,6 +172,13 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// partial reports whether a load error says that only part of the memory
+// was read (see Store).
+func partial(err error) bool {
+	var p interface{ Partial() bool }
+	return errors.As(err, &p) && p.Partial()
 }
 
 // regionsOf lists every Region the report covers or has results in.

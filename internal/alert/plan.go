@@ -89,12 +89,11 @@ type Omitted struct {
 	Unknown    int `json:"unknown,omitempty"`
 }
 
-// Delivery is one message and the state changes to commit once every
-// channel has accepted it.
+// Delivery is one message and the states to save once every channel has
+// accepted it: alerts told, and recoveries told (states with RecoveredAt).
 type Delivery struct {
 	Message Message
 	Put     []quota.AlertState
-	Del     []quota.AlertState
 }
 
 // Plan decides, without side effects, which messages a report calls for
@@ -105,7 +104,9 @@ func Plan(cfg Config, rep *quota.Report, states []quota.AlertState) []Delivery {
 	cfg = cfg.resolved(rep)
 	p := planner{cfg: cfg, now: cfg.Now().UTC(), rep: rep, known: map[string]quota.AlertState{}}
 	for _, s := range states {
-		p.known[s.Key()] = s
+		if !s.Recovered() {
+			p.known[s.Key()] = s
+		}
 	}
 	var out []Delivery
 	for _, in := range rep.Instances {
@@ -148,7 +149,7 @@ func (p *planner) plan(m Message, results []quota.Result) (Delivery, bool) {
 		}
 		key := quota.AlertState{Account: m.Account, Region: region, InstanceID: m.InstanceID, QuotaID: r.QuotaID()}
 		st, had := p.known[key.Key()]
-		it, put, del := p.decide(r, key, st, had)
+		it, put := p.decide(r, key, st, had)
 		switch it.Mark {
 		case "":
 			continue
@@ -161,9 +162,6 @@ func (p *planner) plan(m Message, results []quota.Result) (Delivery, bool) {
 		}
 		if put != nil {
 			d.Put = append(d.Put, *put)
-		}
-		if del {
-			d.Del = append(d.Del, st)
 		}
 		if !slices.Contains(regions, region) {
 			regions = append(regions, region)
@@ -193,24 +191,25 @@ func (p *planner) plan(m Message, results []quota.Result) (Delivery, bool) {
 }
 
 // decide classifies one result against its remembered state and returns
-// the item to list (zero Mark: not listed), the state to put and whether
-// to delete the state.
-func (p *planner) decide(r quota.Result, key quota.AlertState, st quota.AlertState, had bool) (Item, *quota.AlertState, bool) {
+// the item to list (zero Mark: not listed) and the state to save, if any.
+func (p *planner) decide(r quota.Result, key quota.AlertState, st quota.AlertState, had bool) (Item, *quota.AlertState) {
 	it := Item{Result: r}
 	if had {
 		it.Since, it.Previous = st.FirstSeen, Severity(st.LastSeverity)
 	}
 	if r.Status == quota.StatusUnknown {
 		it.Mark = MarkUnknown
-		return it, nil, false
+		return it, nil
 	}
 	u, high := p.level(r)
 	if !high {
 		if had && u < p.cfg.Threshold-p.cfg.Hysteresis {
 			it.Mark, it.Severity = MarkRecovered, SeverityOK
-			return it, nil, true
+			rec := st
+			rec.RecoveredAt = p.now
+			return it, &rec
 		}
-		return Item{}, nil, false
+		return Item{}, nil
 	}
 	it.Severity = SeverityExceeded
 	if r.Utilization != nil {
@@ -225,12 +224,12 @@ func (p *planner) decide(r quota.Result, key quota.AlertState, st quota.AlertSta
 		it.Mark = MarkReminder
 	default:
 		it.Mark = MarkOngoing
-		return it, nil, false
+		return it, nil
 	}
 	put := key
 	put.FirstSeen, put.LastNotified = it.Since, p.now
 	put.LastSeverity, put.LastUtilization = string(it.Severity), u
-	return it, &put, false
+	return it, &put
 }
 
 // level returns a result's utilization and whether it is at or above the

@@ -15,7 +15,6 @@ type decision struct {
 	Mark     Mark
 	Severity Severity
 	Put      []quota.AlertState
-	Del      []quota.AlertState
 }
 
 func decide(cfg Config, r quota.Result, states ...quota.AlertState) decision {
@@ -30,7 +29,7 @@ func decide(cfg Config, r quota.Result, states ...quota.AlertState) decision {
 			it = l[0]
 		}
 	}
-	return decision{Kind: d.Message.Kind, Mark: it.Mark, Severity: it.Severity, Put: d.Put, Del: d.Del}
+	return decision{Kind: d.Message.Kind, Mark: it.Mark, Severity: it.Severity, Put: d.Put}
 }
 
 func TestPlanDecisions(t *testing.T) {
@@ -40,6 +39,8 @@ func TestPlanDecisions(t *testing.T) {
 	put := func(sev Severity, first time.Time, util float64) []quota.AlertState {
 		return []quota.AlertState{state(codeFlow, sev, first, t0, util)}
 	}
+	recovered := warned
+	recovered.RecoveredAt = t0
 	limitZero := res(codeFlow, "Contact flows per instance", 3, 0, quota.LimitInstance, true)
 	withCfg := func(f func(*Config)) Config { c := at(t0); f(&c); return c }
 
@@ -83,10 +84,13 @@ func TestPlanDecisions(t *testing.T) {
 		{name: "below threshold inside the hysteresis keeps the state", result: flows(75), states: []quota.AlertState{warned}},
 		{name: "back over the threshold after hovering is not new", result: flows(80), states: []quota.AlertState{warned}},
 		{name: "recovers below threshold minus hysteresis", result: flows(74.99), states: []quota.AlertState{warned},
-			want: decision{Kind: KindRecovery, Mark: MarkRecovered, Severity: SeverityOK, Del: []quota.AlertState{warned}}},
+			want: decision{Kind: KindRecovery, Mark: MarkRecovered, Severity: SeverityOK, Put: []quota.AlertState{recovered}}},
 		{name: "zero hysteresis recovers just under the threshold", cfg: withCfg(func(c *Config) { c.Hysteresis = 0 }),
 			result: flows(79.99), states: []quota.AlertState{warned},
-			want: decision{Kind: KindRecovery, Mark: MarkRecovered, Severity: SeverityOK, Del: []quota.AlertState{warned}}},
+			want: decision{Kind: KindRecovery, Mark: MarkRecovered, Severity: SeverityOK, Put: []quota.AlertState{recovered}}},
+		{name: "a recovery record is no alert: high again is new", result: flows(81), states: []quota.AlertState{recovered},
+			want: decision{Kind: KindAlert, Mark: MarkNew, Severity: SeverityWarning, Put: put(SeverityWarning, t0, 81)}},
+		{name: "a recovery record does not recover again", result: flows(10), states: []quota.AlertState{recovered}},
 		{name: "unknown keeps the state and sends nothing",
 			result: unknown(codeFlow, "Contact flows per instance", "usage: throttled"), states: []quota.AlertState{warned}},
 		{name: "unknown without state sends nothing", result: unknown(codeFlow, "Contact flows per instance", "usage: throttled")},

@@ -10,9 +10,14 @@ import (
 )
 
 // Store remembers alert states between runs. The store package implements
-// it for DynamoDB, S3 and a local file.
+// it for DynamoDB, S3 and a local file, and for several of them at once.
 type Store interface {
-	// LoadAlertStates returns every state of one account and Region.
+	// LoadAlertStates returns every state of one account and Region,
+	// recovery records included. When only part of the memory could be
+	// read (one of several stores did not answer), it returns what it read
+	// with an error that has a method Partial() bool returning true: those
+	// states are used and the error is reported. Any other error means
+	// nothing was read.
 	LoadAlertStates(ctx context.Context, account, region string) ([]quota.AlertState, error)
 	// SaveAlertStates writes put and removes del (matched by Key).
 	SaveAlertStates(ctx context.Context, put []quota.AlertState, del []quota.AlertState) error

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -30,13 +31,22 @@ type sqValue struct {
 
 // Limits holds the applied and default values of one Region's quotas and
 // answers, for each definition and instance, the limit to measure against.
+//
+// A fallback is taken only when Service Quotas answered without a value:
+// when a read failed (after the client's retries) or its answer made no
+// sense, the value it would have given is unknown, and so is every limit
+// that value could have overridden. See For.
 type Limits struct {
 	applied  map[string]sqValue // service/code: account-level applied value
 	star     map[string]sqValue // service/code: resource-level value for every resource ("*")
 	resource map[string]sqValue // service/code/ARN: value applied to that instance
 	defaults map[string]sqValue // service/code: AWS default
-	failed   map[string]error   // service code: why its values could not be read
-	listed   map[string]bool    // service codes whose default listing succeeded
+
+	appliedErr  map[string]error // service code: why its applied values could not be listed
+	defaultsErr map[string]error // service code: why its AWS defaults could not be listed
+	instanceErr map[string]error // service/code/ARN: why the value applied to that instance could not be read
+	absent      map[string]bool  // service codes Service Quotas does not know in this Region
+	listed      map[string]bool  // service codes whose applied values and defaults were both listed
 }
 
 // LimitProblem is a failure of a limits load that the run reports once.
@@ -55,32 +65,68 @@ func sqKey(service, code string) string { return service + "/" + code }
 // with the instance ARN as ContextId, and it keeps an answer as the
 // instance's own value only when the answer's QuotaContext names that ARN.
 func LoadLimits(ctx context.Context, api QuotasAPI, defs []quota.Definition, active []quota.Instance, fanout int) (*Limits, []LimitProblem) {
-	l := &Limits{
-		applied: map[string]sqValue{}, star: map[string]sqValue{}, resource: map[string]sqValue{},
-		defaults: map[string]sqValue{}, failed: map[string]error{}, listed: map[string]bool{},
-	}
+	l := newLimits()
 	var problems []LimitProblem
 	for _, svc := range quota.ServiceCodes(defs) {
-		sawResource, err := l.listApplied(ctx, api, svc)
-		if err != nil {
-			l.failed[svc] = err
-			problems = append(problems, LimitProblem{svc, fmt.Errorf("list applied quotas: %w", err)})
+		sawResource, appliedErr := l.listApplied(ctx, api, svc)
+		if appliedErr != nil {
+			problems = append(problems, LimitProblem{svc, fmt.Errorf("list applied quotas: %w", appliedErr)})
 		}
-		if err := l.listDefaults(ctx, api, svc); err != nil {
-			if l.failed[svc] == nil {
-				l.failed[svc] = err
-			}
-			problems = append(problems, LimitProblem{svc, fmt.Errorf("list AWS default quotas: %w", err)})
-		} else {
+		defaultsErr := l.listDefaults(ctx, api, svc)
+		if defaultsErr != nil {
+			problems = append(problems, LimitProblem{svc, fmt.Errorf("list AWS default quotas: %w", defaultsErr)})
+		}
+		switch {
+		case serviceAbsent(appliedErr) && serviceAbsent(defaultsErr):
+			// An answer, not a failure: the service has no quotas here.
+			l.absent[svc] = true
+			continue
+		case appliedErr == nil && defaultsErr == nil:
 			l.listed[svc] = true
 		}
-		if err == nil && l.failed[svc] == nil && !sawResource {
+		if appliedErr != nil {
+			l.appliedErr[svc] = appliedErr
+		}
+		if defaultsErr != nil {
+			l.defaultsErr[svc] = defaultsErr
+		}
+		if appliedErr == nil && !sawResource {
 			if err := l.askPerInstance(ctx, api, svc, defs, active, fanout); err != nil {
 				problems = append(problems, LimitProblem{svc, fmt.Errorf("get per-instance quotas: %w", err)})
 			}
 		}
 	}
 	return l, problems
+}
+
+func newLimits() *Limits {
+	return &Limits{
+		applied: map[string]sqValue{}, star: map[string]sqValue{}, resource: map[string]sqValue{},
+		defaults: map[string]sqValue{}, appliedErr: map[string]error{}, defaultsErr: map[string]error{},
+		instanceErr: map[string]error{}, absent: map[string]bool{}, listed: map[string]bool{},
+	}
+}
+
+// serviceAbsent reports whether err is Service Quotas' answer that it
+// knows no such service in this Region.
+func serviceAbsent(err error) bool {
+	var apiErr smithy.APIError
+	return errors.As(err, &apiErr) && apiErr.ErrorCode() == "NoSuchResourceException"
+}
+
+// checkEntry rejects a listed quota that does not make sense: without a
+// code, the listing cannot say which quota it is missing; without a
+// finite, non-negative value, it cannot be measured against.
+func checkEntry(svc string, q sqtypes.ServiceQuota) error {
+	switch {
+	case q.QuotaCode == nil || *q.QuotaCode == "":
+		return fmt.Errorf("%w: a %s quota without a quota code", awsapi.ErrMalformed, svc)
+	case q.Value == nil:
+		return fmt.Errorf("%w: %s/%s without a value", awsapi.ErrMalformed, svc, *q.QuotaCode)
+	case math.IsNaN(*q.Value) || math.IsInf(*q.Value, 0) || *q.Value < 0:
+		return fmt.Errorf("%w: %s/%s has the value %v", awsapi.ErrMalformed, svc, *q.QuotaCode, *q.Value)
+	}
+	return nil
 }
 
 func toValue(q sqtypes.ServiceQuota) sqValue {
@@ -108,8 +154,8 @@ func (l *Limits) listApplied(ctx context.Context, api QuotasAPI, svc string) (bo
 			return sawResource, err
 		}
 		for _, q := range out.Quotas {
-			if q.QuotaCode == nil || q.Value == nil {
-				continue
+			if err := checkEntry(svc, q); err != nil {
+				return sawResource, err
 			}
 			key := sqKey(svc, *q.QuotaCode)
 			switch c := q.QuotaContext; {
@@ -144,9 +190,10 @@ func (l *Limits) listDefaults(ctx context.Context, api QuotasAPI, svc string) er
 			return err
 		}
 		for _, q := range out.Quotas {
-			if q.QuotaCode != nil && q.Value != nil {
-				l.defaults[sqKey(svc, *q.QuotaCode)] = toValue(q)
+			if err := checkEntry(svc, q); err != nil {
+				return err
 			}
+			l.defaults[sqKey(svc, *q.QuotaCode)] = toValue(q)
 		}
 	}
 	return nil
@@ -170,16 +217,23 @@ func (l *Limits) askPerInstance(ctx context.Context, api QuotasAPI, svc string, 
 				out, err := api.GetServiceQuota(ctx, &servicequotas.GetServiceQuotaInput{
 					ServiceCode: aws.String(svc), QuotaCode: aws.String(d.Code), ContextId: aws.String(in.ARN),
 				})
+				var q *sqtypes.ServiceQuota
+				if err == nil {
+					if q = out.Quota; q == nil {
+						err = fmt.Errorf("%w: no quota in the answer", awsapi.ErrMalformed)
+					} else {
+						err = checkEntry(svc, *q)
+					}
+				}
 				mu.Lock()
 				defer mu.Unlock()
 				if err != nil {
+					// Without this instance's answer its own value is
+					// unknown, and with it the limit that applies.
+					l.instanceErr[sqKey(svc, d.Code)+"/"+in.ARN] = err
 					if firstErr == nil {
 						firstErr = err
 					}
-					return nil
-				}
-				q := out.Quota
-				if q == nil || q.Value == nil {
 					return nil
 				}
 				if c := q.QuotaContext; c != nil && c.ContextScope == sqtypes.QuotaContextScopeResource && aws.ToString(c.ContextId) == in.ARN {
@@ -197,7 +251,11 @@ func (l *Limits) askPerInstance(ctx context.Context, api QuotasAPI, svc string, 
 
 // For returns the limit of d for an instance (nil for account quotas):
 // the value applied to the instance, else the account-level applied value,
-// else the AWS default, else the catalog's documented default.
+// else the AWS default, else the catalog's documented default. Each
+// fallback is taken only when the more specific read answered without a
+// value; when that read failed, the limit is unknown (Err says which read
+// and why, and which value was not used in its place), so the quota is
+// neither ok nor alerted on.
 func (l *Limits) For(d quota.Definition, in *quota.Instance) quota.Limit {
 	if d.Code == "" {
 		return catalogLimit(d, "no Service Quotas code")
@@ -207,6 +265,13 @@ func (l *Limits) For(d quota.Definition, in *quota.Instance) quota.Limit {
 		if v, ok := l.resource[key+"/"+in.ARN]; ok {
 			return v.limit(quota.LimitInstance)
 		}
+		if err := l.instanceErr[key+"/"+in.ARN]; err != nil {
+			return l.unread(d, "the value applied to this instance", err)
+		}
+		if err := l.appliedErr[d.ServiceCode]; err != nil {
+			// The missing pages may hold this instance's own value.
+			return l.unread(d, "the applied values", err)
+		}
 		if v, ok := l.star[key]; ok {
 			return v.limit(quota.LimitAccount)
 		}
@@ -214,13 +279,40 @@ func (l *Limits) For(d quota.Definition, in *quota.Instance) quota.Limit {
 	if v, ok := l.applied[key]; ok {
 		return v.limit(quota.LimitAccount)
 	}
+	if err := l.appliedErr[d.ServiceCode]; err != nil {
+		return l.unread(d, "the applied values", err)
+	}
 	if v, ok := l.defaults[key]; ok {
 		return v.limit(quota.LimitAWSDefault)
 	}
-	if err := l.failed[d.ServiceCode]; err != nil {
-		return catalogLimit(d, "Service Quotas did not answer ("+awsapi.Reason(err)+")")
+	if err := l.defaultsErr[d.ServiceCode]; err != nil {
+		return l.unread(d, "the AWS defaults", err)
+	}
+	if l.absent[d.ServiceCode] {
+		return catalogLimit(d, fmt.Sprintf("Service Quotas does not list the service %s in this Region", d.ServiceCode))
 	}
 	return catalogLimit(d, fmt.Sprintf("Service Quotas does not list %s in this Region", d.Code))
+}
+
+// unread is the limit of d when a read it depends on failed: unknown,
+// naming the read, the failure and the fallback value not used.
+func (l *Limits) unread(d quota.Definition, what string, err error) quota.Limit {
+	key := sqKey(d.ServiceCode, d.Code)
+	var fallback string
+	if v, ok := l.star[key]; ok {
+		fallback = "the value for every instance " + quota.FormatNumber(v.value)
+	} else if v, ok := l.applied[key]; ok {
+		fallback = "the account-level value " + quota.FormatNumber(v.value)
+	} else if v, ok := l.defaults[key]; ok {
+		fallback = "the AWS default " + quota.FormatNumber(v.value)
+	} else if d.Default != nil {
+		fallback = "the documented default " + quota.FormatNumber(*d.Default)
+	}
+	msg := fmt.Sprintf("Service Quotas could not give %s (%s)", what, awsapi.Reason(err))
+	if fallback != "" {
+		msg += "; " + fallback + " may not be the applied limit, so it is not used"
+	}
+	return quota.Limit{Err: errors.New(msg)}
 }
 
 // UsageMetric returns the CloudWatch metric Service Quotas names as the

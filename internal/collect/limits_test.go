@@ -22,10 +22,10 @@ func TestLimitsForFallbackOrder(t *testing.T) {
 		star:     map[string]sqValue{"connect/L-00000001": {value: 15, name: "Star"}},
 		resource: map[string]sqValue{"connect/L-00000001/" + prod.ARN: {value: 2000, name: "Per instance"}},
 		defaults: map[string]sqValue{"connect/L-00000003": {value: 30, name: "Default"}},
-		failed:   map[string]error{},
 		listed:   map[string]bool{"connect": true},
 	}
-	failed := &Limits{failed: map[string]error{"connect": errors.New("boom")}}
+	failed := newLimits()
+	failed.appliedErr["connect"] = errors.New("boom")
 	tests := []struct {
 		name   string
 		l      *Limits
@@ -41,7 +41,7 @@ func TestLimitsForFallbackOrder(t *testing.T) {
 		{"AWS default", l, def("L-00000003"), &prod, quota.LimitAWSDefault, 30, false},
 		{"code AWS does not list", l, def("L-00000004"), &prod, quota.LimitCatalog, 100, false},
 		{"no code", l, def(""), &prod, quota.LimitCatalog, 100, false},
-		{"service quotas failed", failed, def("L-00000001"), &prod, quota.LimitCatalog, 100, false},
+		{"service quotas failed", failed, def("L-00000001"), &prod, "", 0, true},
 		{"no code and no default", l, quota.Definition{Key: "connect.y", ServiceCode: "connect", Name: "Y", Scope: quota.ScopeInstance}, &prod, "", 0, true},
 	}
 	for _, tt := range tests {

@@ -21,6 +21,25 @@ var relatedNow = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 // clients are the real ones, talking HTTP to it, for region.
 func relatedEnv(t *testing.T, sc *sim.Scenario, region string) (*Env, *sim.Server) {
 	t.Helper()
+	c, srv := simClients(t, sc, region)
+	return &Env{
+		Region: region, Connect: c.Connect, Metrics: c.CloudWatch, Lookback: time.Hour, Now: relatedNow,
+		Fanout: func(ctx context.Context, n int, fn func(ctx context.Context, i int)) {
+			var wg sync.WaitGroup
+			for i := range n {
+				wg.Go(func() { fn(ctx, i) })
+			}
+			wg.Wait()
+		},
+		Cases: c.Cases, Profiles: c.Profiles, QConnect: c.QConnect, VoiceID: c.VoiceID,
+		AppIntegrations: c.AppIntegrations, Campaigns: c.Campaigns,
+	}, srv
+}
+
+// simClients serves sc with the simulator and returns the real clients
+// of region, talking HTTP to it.
+func simClients(t *testing.T, sc *sim.Scenario, region string) (*awsapi.Clients, *sim.Server) {
+	t.Helper()
 	if sc.Account == "" {
 		sc.Account = "123456789012"
 	}
@@ -41,6 +60,13 @@ func relatedEnv(t *testing.T, sc *sim.Scenario, region string) (*Env, *sim.Serve
 		t.Fatal(err)
 	}
 	t.Cleanup(stop)
+	return endpointClients(t, url, region), srv
+}
+
+// endpointClients returns the real clients of region with every endpoint
+// at url.
+func endpointClients(t *testing.T, url, region string) *awsapi.Clients {
+	t.Helper()
 	creds := credentials.NewStaticCredentialsProvider("AKID", "SECRET", "")
 	f, err := awsapi.NewFactory(context.Background(), awsapi.Options{
 		Region: region, Endpoint: url, StaticCredentials: &creds,
@@ -49,19 +75,7 @@ func relatedEnv(t *testing.T, sc *sim.Scenario, region string) (*Env, *sim.Serve
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := f.For(region)
-	return &Env{
-		Region: region, Connect: c.Connect, Metrics: c.CloudWatch, Lookback: time.Hour, Now: relatedNow,
-		Fanout: func(ctx context.Context, n int, fn func(ctx context.Context, i int)) {
-			var wg sync.WaitGroup
-			for i := range n {
-				wg.Go(func() { fn(ctx, i) })
-			}
-			wg.Wait()
-		},
-		Cases: c.Cases, Profiles: c.Profiles, QConnect: c.QConnect, VoiceID: c.VoiceID,
-		AppIntegrations: c.AppIntegrations, Campaigns: c.Campaigns,
-	}, srv
+	return f.For(region)
 }
 
 // got is a measurement in the short form the tests compare: value and

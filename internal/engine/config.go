@@ -62,7 +62,7 @@ func (c Config) Validate() error {
 			return fmt.Errorf("regions: %q is not an AWS Region name (like us-east-1)", r)
 		}
 	}
-	if c.Threshold < 1 || c.Threshold > 99 {
+	if !quota.InRange(c.Threshold, 1, 99) {
 		return fmt.Errorf("threshold: %v is outside 1–99 (percent)", c.Threshold)
 	}
 	if c.Lookback < time.Minute || c.Lookback > MaxLookback {
@@ -71,7 +71,7 @@ func (c Config) Validate() error {
 	if c.Concurrency < 1 || c.Concurrency > 64 {
 		return fmt.Errorf("concurrency: %d is outside 1–64", c.Concurrency)
 	}
-	if c.Margin < 0 || c.Margin > 50 {
+	if !quota.InRange(c.Margin, 0, 50) {
 		return fmt.Errorf("margin: %v is outside 0–50 (percentage points)", c.Margin)
 	}
 	if c.MaxParents < 0 {

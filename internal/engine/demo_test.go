@@ -7,10 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/credentials"
-
-	"github.com/cqmon/cqmon/internal/awsapi"
 	"github.com/cqmon/cqmon/internal/catalog"
+	"github.com/cqmon/cqmon/internal/quota"
 	"github.com/cqmon/cqmon/internal/sim"
 )
 
@@ -27,27 +25,7 @@ var notMeasuredInDemo = map[string]string{
 // Voice ID (gone since 2026-05-20, so unknown with that reason) and the
 // few listed above.
 func TestEveryMeasuredQuotaThroughTheSimulator(t *testing.T) {
-	srv := sim.New(sim.DemoScenario(), sim.WithClock(func() time.Time { return testNow }), sim.WithoutThrottling(), sim.WithoutLatency())
-	url, stop, err := srv.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(stop)
-	creds := credentials.NewStaticCredentialsProvider("AKID", "SECRET", "")
-	f, err := awsapi.NewFactory(context.Background(), awsapi.Options{
-		Region: "us-east-1", Endpoint: url, StaticCredentials: &creds,
-		Rates: func(string, string) float64 { return 1000 }, MaxBackoff: time.Millisecond,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := DefaultConfig()
-	cfg.Regions = sim.DemoScenario().Regions
-	e := &Engine{Factory: f, Catalog: catalog.Default(), Config: cfg, Now: func() time.Time { return testNow }}
-	rep, err := e.Run(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	rep := scanScenario(t, sim.DemoScenario())
 	measured := map[string]bool{}
 	reasons := map[string]string{}
 	for _, r := range rep.Account.Metrics {
@@ -86,4 +64,19 @@ func TestEveryMeasuredQuotaThroughTheSimulator(t *testing.T) {
 	if n := len(measured); n < 140 {
 		t.Errorf("%d quotas measured in the demo, want the catalog's measured ones", n)
 	}
+}
+
+// scanScenario runs the engine over sc in both of its Regions.
+func scanScenario(t *testing.T, sc *sim.Scenario) *quota.Report {
+	t.Helper()
+	srv := sim.New(sc, sim.WithClock(func() time.Time { return testNow }), sim.WithoutThrottling(), sim.WithoutLatency())
+	f := serveSim(t, srv, sc.Regions[0], time.Millisecond)
+	cfg := DefaultConfig()
+	cfg.Regions = sc.Regions
+	e := &Engine{Factory: f, Catalog: catalog.Default(), Config: cfg, Now: func() time.Time { return testNow }}
+	rep, err := e.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
 }

@@ -29,6 +29,18 @@ func scan(t *testing.T, scenario string, cfg Config) (*quota.Report, *awsapi.Fac
 		t.Fatal(err)
 	}
 	srv := sim.New(sc, sim.WithClock(func() time.Time { return testNow }))
+	f := serveSim(t, srv, sc.Regions[0], 10*time.Millisecond)
+	e := &Engine{Factory: f, Catalog: catalog.Default(), Config: cfg, Now: func() time.Time { return testNow }}
+	rep, err := e.Run(context.Background())
+	if err != nil {
+		t.Fatalf("Run() = %v", err)
+	}
+	return rep, f, srv
+}
+
+// serveSim starts srv and returns a factory of real clients talking to it.
+func serveSim(t *testing.T, srv *sim.Server, region string, maxBackoff time.Duration) *awsapi.Factory {
+	t.Helper()
 	url, stop, err := srv.Start("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -36,19 +48,14 @@ func scan(t *testing.T, scenario string, cfg Config) (*quota.Report, *awsapi.Fac
 	t.Cleanup(stop)
 	creds := credentials.NewStaticCredentialsProvider("AKID", "SECRET", "")
 	f, err := awsapi.NewFactory(context.Background(), awsapi.Options{
-		Region: sc.Regions[0], Endpoint: url, StaticCredentials: &creds,
+		Region: region, Endpoint: url, StaticCredentials: &creds,
 		Rates:      func(string, string) float64 { return 1000 },
-		MaxBackoff: 10 * time.Millisecond,
+		MaxBackoff: maxBackoff,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &Engine{Factory: f, Catalog: catalog.Default(), Config: cfg, Now: func() time.Time { return testNow }}
-	rep, err := e.Run(context.Background())
-	if err != nil {
-		t.Fatalf("Run() = %v", err)
-	}
-	return rep, f, srv
+	return f
 }
 
 func testConfig() Config {

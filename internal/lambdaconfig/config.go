@@ -222,7 +222,7 @@ func (c Config) Validate() error {
 	bad := func(name string, value any, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("%s: %q %s", name, c.show(name, value), fmt.Sprintf(format, args...)))
 	}
-	if c.Threshold < MinThreshold || c.Threshold > MaxThreshold {
+	if !quota.InRange(c.Threshold, MinThreshold, MaxThreshold) {
 		bad(EnvThreshold, c.Threshold, "is outside %d-%d", MinThreshold, MaxThreshold)
 	}
 	if c.TopicARN != "" {
@@ -257,9 +257,9 @@ func (c Config) Validate() error {
 		bad(EnvRemindAfter, c.RemindAfter, "is shorter than %s", quota.FormatDuration(MinRemindAfter))
 	}
 	switch {
-	case c.Hysteresis < MinHysteresis || c.Hysteresis > MaxHysteresis:
+	case !quota.InRange(c.Hysteresis, MinHysteresis, MaxHysteresis):
 		bad(EnvHysteresis, c.Hysteresis, "is outside %d-%d (percentage points)", MinHysteresis, MaxHysteresis)
-	case c.Hysteresis >= c.Threshold && c.Threshold >= MinThreshold && c.Threshold <= MaxThreshold:
+	case c.Hysteresis >= c.Threshold && quota.InRange(c.Threshold, MinThreshold, MaxThreshold):
 		bad(EnvHysteresis, c.Hysteresis, "is not below %s %s", EnvThreshold, c.show(EnvThreshold, c.Threshold))
 	}
 	if c.RetentionDays < MinRetentionDays || c.RetentionDays > MaxRetentionDays {
@@ -268,7 +268,7 @@ func (c Config) Validate() error {
 	if err := store.CheckKMSKey(c.KMSKeyID); err != nil {
 		errs = append(errs, fmt.Errorf("%s: %w", EnvKMSKeyID, err))
 	}
-	if c.RateShare < MinRateShare || c.RateShare > MaxRateShare {
+	if !quota.InRange(c.RateShare, MinRateShare, MaxRateShare) {
 		bad(EnvRateShare, c.RateShare, "is outside %v-%v", MinRateShare, MaxRateShare)
 	}
 	if c.MaxParents < 0 {
@@ -300,8 +300,9 @@ func (c Config) show(name string, value any) string {
 }
 
 // Stores returns the store specs the configuration enables, DynamoDB
-// first: reads (the alert memory) come from the first store that answers,
-// and DynamoDB answers those with one Query.
+// first: history reads come from the first store that answers, and
+// DynamoDB answers those with one Query. The alert memory is read from
+// both and merged, newest state first (store.Multi).
 func (c Config) Stores() []string {
 	var out []string
 	if c.UseDynamoDB {

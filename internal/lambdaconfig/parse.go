@@ -6,15 +6,17 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/cqmon/cqmon/internal/quota"
 )
 
 // The parsers below read one variable each into its field, and leave the
 // field at its default when the value does not parse.
 
 func parseNumber(name, v string, dst *float64) error {
-	f, err := strconv.ParseFloat(v, 64)
+	f, err := quota.ParseNumber(v)
 	if err != nil {
-		return fmt.Errorf("%s: %q is not a number", name, v)
+		return fmt.Errorf("%s: %w", name, err)
 	}
 	*dst = f
 	return nil

@@ -105,11 +105,16 @@ func (r *Runner) Run(ctx context.Context) (*quota.Report, Summary, error) {
 
 	var states alert.Store
 	if len(r.Options.Stores) > 0 {
+		// A store that cannot be opened is a store error of this run; the
+		// others are still written and still hold the alert memory.
 		multi, err := store.OpenAll(ctx, r.Options.Stores, r.Factory.Config(), r.Options.StoreOptions)
 		if err != nil {
-			rep.Errors = append(rep.Errors, quota.RunError{Scope: "store", Message: err.Error()})
+			for _, e := range splitJoined(err) {
+				rep.Errors = append(rep.Errors, quota.RunError{Scope: "store", Message: e.Error()})
+			}
 			delivered = false
-		} else {
+		}
+		if multi != nil {
 			defer multi.Close()
 			err := multi.WriteRun(ctx, rep)
 			if err != nil {
@@ -152,6 +157,14 @@ func (r *Runner) Run(ctx context.Context) (*quota.Report, Summary, error) {
 		return rep, sum, ErrDelivery
 	}
 	return rep, sum, nil
+}
+
+// splitJoined returns the errors errors.Join put together, or err alone.
+func splitJoined(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
 }
 
 func (r *Runner) notify(ctx context.Context, rep *quota.Report, states alert.Store) (alert.Outcome, error) {

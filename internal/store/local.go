@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -43,9 +44,16 @@ func openLocal(path string, opts Options) (*Local, error) {
 	} else if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("store local:%s: %w", path, err)
 	}
+	if err := checkBoltFile(path); err != nil {
+		return nil, damaged(path, err)
+	}
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: lockWait, ReadOnly: opts.ReadOnly})
 	if err != nil {
 		return nil, openError(path, err)
+	}
+	if err := checkBolt(db); err != nil {
+		db.Close()
+		return nil, damaged(path, err)
 	}
 	l := &Local{db: db, path: path, retention: opts.retention()}
 	if opts.ReadOnly {
@@ -68,6 +76,14 @@ func openLocal(path string, opts Options) (*Local, error) {
 		return nil, fmt.Errorf("store local:%s: prepare: %w", path, err)
 	}
 	return l, nil
+}
+
+// damaged words a failed check of the file, with what to do about it.
+func damaged(path string, err error) error {
+	if errors.Is(err, errDamaged) {
+		return fmt.Errorf("store local:%s: %w; move it aside and a new history starts", path, err)
+	}
+	return fmt.Errorf("store local:%s: check: %w", path, err)
 }
 
 // String names the sink.

@@ -201,6 +201,7 @@ func exerciseAlerts(t *testing.T, st Store) {
 	}
 	users, acct := state("us-east-1", instA, "L-AAAAAAAA", 85), state("us-east-1", "", "L-CCCCCCCC", 100)
 	other := state("eu-west-2", instB, "L-AAAAAAAA", 90)
+	other.RecoveredAt = base.Add(2 * time.Hour) // a recovery record
 	load := func(region string) []quota.AlertState {
 		t.Helper()
 		got, err := st.LoadAlertStates(ctx, "123456789012", region)

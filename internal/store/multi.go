@@ -22,8 +22,9 @@ const writeAttempts = 3
 const writeBackoff = time.Second
 
 // Multi writes to several sinks at once. Each sink is written on its own:
-// one failing does not stop the others, and its error names it. Reads are
-// answered by the first sink that can.
+// one failing does not stop the others, and its error names it. History
+// reads are answered by the first sink that can; the alert memory is read
+// from all of them and merged (see LoadAlertStates).
 type Multi struct {
 	stores  []Store
 	backoff time.Duration
@@ -140,10 +141,82 @@ func (m *Multi) QuotaSeries(ctx context.Context, q Query) ([]Point, error) {
 	return first(m, func(s Store) ([]Point, error) { return s.QuotaSeries(ctx, q) })
 }
 
-// LoadAlertStates answers from the first sink that can.
+// LoadAlertStates reads the alert memory of every sink and merges it:
+// per quota, the newest state wins (quota.Newest), so a recovery or an
+// alert that a sink missed while it was down is not undone by that sink's
+// older state. Each sink that answered with an older state, or none, is
+// then given the winners, so the sinks agree again. When some sinks could
+// not be read or repaired, the merged states of the others come with a
+// PartialError; when none could be read, with a plain error.
 func (m *Multi) LoadAlertStates(ctx context.Context, account, region string) ([]quota.AlertState, error) {
-	return first(m, func(s Store) ([]quota.AlertState, error) { return s.LoadAlertStates(ctx, account, region) })
+	read := make([][]quota.AlertState, len(m.stores))
+	errs := make([]error, len(m.stores))
+	var wg sync.WaitGroup
+	for i, s := range m.stores {
+		wg.Go(func() {
+			if read[i], errs[i] = s.LoadAlertStates(ctx, account, region); errs[i] != nil {
+				errs[i] = &SinkError{Sink: s.String(), Err: errs[i]}
+			}
+		})
+	}
+	wg.Wait()
+	var answered [][]quota.AlertState
+	for i := range m.stores {
+		if errs[i] == nil {
+			answered = append(answered, read[i])
+		}
+	}
+	if len(answered) == 0 {
+		if len(m.stores) == 0 {
+			return nil, errors.New("store: no sink to read from")
+		}
+		return nil, errors.Join(errs...)
+	}
+	merged := quota.Newest(answered...)
+	for i, s := range m.stores {
+		if errs[i] != nil {
+			continue
+		}
+		if stale := staleIn(read[i], merged); len(stale) > 0 {
+			if err := m.retry(ctx, func() error { return s.SaveAlertStates(ctx, stale, nil) }); err != nil {
+				errs[i] = &SinkError{Sink: s.String(), Err: fmt.Errorf("repair %d alert states: %w", len(stale), err)}
+			}
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return merged, &PartialError{Err: err}
+	}
+	return merged, nil
 }
+
+// staleIn returns the states of merged that have lacks or holds in
+// another form.
+func staleIn(have, merged []quota.AlertState) []quota.AlertState {
+	byKey := make(map[string]quota.AlertState, len(have))
+	for _, s := range have {
+		byKey[s.Key()] = s
+	}
+	var out []quota.AlertState
+	for _, s := range merged {
+		if h, ok := byKey[s.Key()]; !ok || !h.Same(s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// PartialError is returned with the alert memory of the sinks that could
+// be read when others could not: the memory is used, and the error
+// reported.
+type PartialError struct{ Err error }
+
+func (e *PartialError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the sinks' errors.
+func (e *PartialError) Unwrap() error { return e.Err }
+
+// Partial marks the states returned with the error as usable.
+func (e *PartialError) Partial() bool { return true }
 
 func first[T any](m *Multi, read func(Store) ([]T, error)) ([]T, error) {
 	var errs []error

@@ -8,6 +8,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -144,22 +145,27 @@ func Open(ctx context.Context, spec string, cfg aws.Config, opts Options) (Store
 	}
 }
 
-// OpenAll opens every spec and joins them in a Multi, closing what it
-// opened if one fails.
+// OpenAll opens every spec and joins the stores that opened in a Multi.
+// A store that cannot be opened (a damaged local file, a lock held
+// elsewhere) does not keep the others from being written: the Multi holds
+// the others, and the error has one SinkError per store that failed. The
+// Multi is nil only when no store opened.
 func OpenAll(ctx context.Context, specs []string, cfg aws.Config, opts Options) (*Multi, error) {
 	if len(specs) == 0 {
 		return nil, fmt.Errorf("store: no store named (want one or more of %s)", specForms)
 	}
 	var stores []Store
+	var errs []error
 	for _, spec := range specs {
 		s, err := Open(ctx, spec, cfg, opts)
 		if err != nil {
-			for _, o := range stores {
-				o.Close()
-			}
-			return nil, err
+			errs = append(errs, err) // it names the store
+			continue
 		}
 		stores = append(stores, s)
 	}
-	return NewMulti(stores...), nil
+	if len(stores) == 0 {
+		return nil, errors.Join(errs...)
+	}
+	return NewMulti(stores...), errors.Join(errs...)
 }

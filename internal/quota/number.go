@@ -1,0 +1,32 @@
+package quota
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// ParseNumber reads a finite number written in decimal ("80", "2.5",
+// "1e2"). strconv.ParseFloat also accepts "NaN", "Inf" and "infinity",
+// which compare false with every bound and so would pass any range check
+// later: those are refused here, where the number is read.
+func ParseNumber(s string) (float64, error) {
+	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	switch {
+	case err != nil && !isRange(err):
+		return 0, fmt.Errorf("%q is not a number", s)
+	case err != nil || math.IsNaN(f) || math.IsInf(f, 0):
+		return 0, fmt.Errorf("%q is not a finite number", s)
+	}
+	return f, nil
+}
+
+func isRange(err error) bool {
+	ne, ok := err.(*strconv.NumError)
+	return ok && ne.Err == strconv.ErrRange
+}
+
+// InRange reports whether f lies within [lo, hi]. NaN never does, unlike
+// with a check written as f < lo || f > hi.
+func InRange(f, lo, hi float64) bool { return f >= lo && f <= hi }
