@@ -108,6 +108,10 @@ func (r *Runner) Run(ctx context.Context) (*quota.Report, Summary, error) {
 			delivered = false
 		} else {
 			defer multi.Close()
+			// History is read before this run is added to it.
+			if err := Forecast(ctx, multi.Stores(), r.Catalog, rep); err != nil {
+				rep.Errors = append(rep.Errors, quota.RunError{Scope: "forecast", Message: err.Error()})
+			}
 			err := multi.WriteRun(ctx, rep)
 			if err != nil {
 				rep.Errors = append(rep.Errors, quota.RunError{Scope: "store", Message: err.Error()})
