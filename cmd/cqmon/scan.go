@@ -34,6 +34,7 @@ type runFlags struct {
 	remindAfter durationFlag
 	hysteresis  float64
 	mutes       multiFlag
+	horizon     durationFlag
 }
 
 // multiFlag is a flag that may be given several times; each value may
@@ -52,6 +53,7 @@ func addRunFlags(fs *flag.FlagSet, defaultStore string) *runFlags {
 		cfg: engine.DefaultConfig(), share: awsapi.DefaultShare, output: "table",
 		lookback: durationFlag(engine.DefaultLookback), retention: durationFlag(store.DefaultRetention),
 		remindAfter: durationFlag(alert.DefaultRemindAfter), hysteresis: alert.DefaultHysteresis,
+		horizon: durationFlag(alert.DefaultHorizon),
 	}
 	fs.Float64Var(&rf.cfg.Threshold, "threshold", rf.cfg.Threshold, "violation threshold in percent of the limit (1-99)")
 	fs.Var(&rf.lookback, "lookback", "window for peak metrics such as concurrent calls (e.g. 1h, 90m, 7d)")
@@ -67,6 +69,13 @@ func addRunFlags(fs *flag.FlagSet, defaultStore string) *runFlags {
 	fs.Var(&rf.notify, "notify", "alert channel: stdout, sns:<topic-arn>, webhook:<url>; repeatable (default stdout with --output table, none with json)")
 	fs.Var(&rf.remindAfter, "remind-after", "least time between two alerts about a quota that stays high")
 	fs.Float64Var(&rf.hysteresis, "hysteresis", rf.hysteresis, "points below the threshold a quota must fall to count as recovered")
+	fs.Func("horizon", "alert for a quota under the threshold whose trend reaches its limit within this time, 1d-365d (default 14d; 0 = off)", func(v string) error {
+		if v == "0" {
+			rf.horizon = 0
+			return nil
+		}
+		return rf.horizon.Set(v)
+	})
 	fs.Var(&rf.mutes, "mute", "never alert for: code:L-XXXXXXXX, name:<glob>, instance:<id or alias>; repeatable")
 	return rf
 }
@@ -102,6 +111,7 @@ func (rf *runFlags) options(defaultStore string, stdout io.Writer, stderr io.Wri
 	}
 	o.Alert = alert.DefaultConfig()
 	o.Alert.RemindAfter, o.Alert.Hysteresis = time.Duration(rf.remindAfter), rf.hysteresis
+	o.Alert.Horizon = time.Duration(rf.horizon)
 	for _, m := range rf.mutes {
 		ms, err := alert.ParseMutes(m)
 		if err != nil {
