@@ -1,9 +1,11 @@
 package monitor
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -33,13 +35,35 @@ type history struct {
 	codes   map[string]bool
 	names   map[string]string // lower-case catalog name -> quota ID, when unique
 	rep     *quota.Report
-	series  map[seriesKey][]quota.Reading
+	series  map[seriesKey][]sample
 	reports map[string]map[string]string // instance -> lower-case reported name -> quota ID
+}
+
+// sample is a reading held compactly while history is gathered (a month
+// of hourly runs of every quota of twenty instances is two million of
+// them): Unix seconds, and NaN for an unknown value.
+type sample struct {
+	at           int64
+	usage, limit float64
+}
+
+func orNaN(f *float64) float64 {
+	if f == nil {
+		return math.NaN()
+	}
+	return *f
+}
+
+func known(f float64) *float64 {
+	if math.IsNaN(f) {
+		return nil
+	}
+	return &f
 }
 
 func newHistory(cat *catalog.Catalog, rep *quota.Report) *history {
 	h := &history{cat: cat, codes: map[string]bool{}, names: map[string]string{}, rep: rep,
-		series: map[seriesKey][]quota.Reading{}, reports: map[string]map[string]string{}}
+		series: map[seriesKey][]sample{}, reports: map[string]map[string]string{}}
 	taken := map[string]bool{}
 	for _, d := range cat.All() {
 		if d.Code != "" {
@@ -81,11 +105,11 @@ func (h *history) add(run store.Run) error {
 			}
 			k.region = m.Region
 		}
-		rd := quota.Reading{Time: run.Time, Usage: m.Usage, Limit: m.Limit}
+		s := sample{at: run.Time.Unix(), usage: orNaN(m.Usage), limit: orNaN(m.Limit)}
 		if m.Approximate || m.Status == quota.StatusUnknown {
-			rd.Usage = nil // an upper bound or a guess is not a reading
+			s.usage = math.NaN() // an upper bound or a guess is not a reading
 		}
-		h.series[k] = append(h.series[k], rd)
+		h.series[k] = append(h.series[k], s)
 	}
 	return nil
 }
@@ -115,10 +139,15 @@ func (h *history) attach() {
 		if r.Usage == nil || r.Limit == nil || r.Approximate {
 			return
 		}
-		rs := h.series[k]
-		slices.SortStableFunc(rs, func(a, b quota.Reading) int { return a.Time.Compare(b.Time) })
+		ss := h.series[k]
+		slices.SortStableFunc(ss, func(a, b sample) int { return cmp.Compare(a.at, b.at) })
+		rs := make([]quota.Reading, 0, len(ss)+1)
+		for _, s := range ss {
+			rs = append(rs, quota.Reading{Time: time.Unix(s.at, 0).UTC(), Usage: known(s.usage), Limit: known(s.limit)})
+		}
 		rs = append(rs, quota.Reading{Time: h.rep.StartedAt, Usage: r.Usage, Limit: r.Limit})
 		r.Forecast, _ = quota.ForecastOf(rs)
+		delete(h.series, k)
 	}
 	for i := range h.rep.Instances {
 		in := &h.rep.Instances[i]

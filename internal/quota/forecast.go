@@ -139,6 +139,9 @@ func ForecastOf(readings []Reading) (*Forecast, string) {
 	if times[len(times)-1].Sub(times[0]) < MinForecastSpan {
 		return nil, NoForecastSpan
 	}
+	if slices.Min(ys) == slices.Max(ys) {
+		return nil, NoForecastSlope // the common case, without the pairs
+	}
 	slopes := pairSlopes(ts, ys)
 	if len(slopes) == 0 {
 		return nil, NoForecastSlope
@@ -299,8 +302,12 @@ func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
 
 func round1(f float64) float64 { return math.Round(f*10) / 10 }
 
-// Short is the forecast for a table cell: "full in ~42 d (30–66)".
+// Short is the forecast for a table cell: "full in ~42 d (30–66)", or
+// "full now" when the trend is at the limit already.
 func (f *Forecast) Short() string {
+	if f.DaysToLimit == 0 {
+		return "full now"
+	}
 	return fmt.Sprintf("full in %s d (%s–%s)", about(f.DaysToLimit), days(f.DaysLow), days(f.DaysHigh))
 }
 
@@ -317,7 +324,11 @@ func (f *Forecast) Sentence() string {
 	} else {
 		slope = round1(slope)
 	}
-	return fmt.Sprintf("full in %s %s at +%s/day", about(f.DaysToLimit), unit, strconv.FormatFloat(slope, 'f', -1, 64))
+	when := "in " + about(f.DaysToLimit) + " " + unit
+	if f.DaysToLimit == 0 {
+		when = "now"
+	}
+	return fmt.Sprintf("full %s at +%s/day", when, strconv.FormatFloat(slope, 'f', -1, 64))
 }
 
 // about prints an estimated day count: "~42", or "<1" under half a day.

@@ -1,6 +1,7 @@
 package quota
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -285,6 +286,13 @@ func TestForecastText(t *testing.T) {
 	if got, want := f.Sentence(), "full in <1 day at +0.5/day"; got != want {
 		t.Errorf("Sentence() = %q, want %q", got, want)
 	}
+	f = &Forecast{DaysToLimit: 0, SlopePerDay: 3}
+	if got, want := f.Short(), "full now"; got != want {
+		t.Errorf("Short() = %q, want %q", got, want)
+	}
+	if got, want := f.Sentence(), "full now at +3/day"; got != want {
+		t.Errorf("Sentence() = %q, want %q", got, want)
+	}
 }
 
 // TestForecastFlatNoiseRate: on pure noise the slope's 95% interval
@@ -304,5 +312,21 @@ func TestForecastFlatNoiseRate(t *testing.T) {
 	}
 	if forecasts > runs*5/100 {
 		t.Errorf("%d of %d flat noisy series got a forecast, want at most 5%%", forecasts, runs)
+	}
+}
+
+func BenchmarkForecastOf(b *testing.B) {
+	for _, n := range []int{30, 120, 720} {
+		jitter := noise(5, 20)
+		rs := series(n, 30*24*time.Hour/time.Duration(n), func(i int) float64 {
+			return math.Round(2000 + 12*float64(i)*30/float64(n) + jitter(i%1000))
+		}, fixed(3000))
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			for b.Loop() {
+				if f, _ := ForecastOf(rs); f == nil {
+					b.Fatal("no forecast")
+				}
+			}
+		})
 	}
 }

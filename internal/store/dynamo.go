@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/cqmon/cqmon/internal/quota"
 )
@@ -363,25 +365,37 @@ func (d *DynamoDB) SaveAlertStates(ctx context.Context, put []quota.AlertState, 
 	return nil
 }
 
-// EachRun hands fn every run of instances since since: one Query of the
-// by_instance index per instance, which holds cqmon's run items and the
-// Python Lambda's items alike.
+// historyReads is how many instances' runs EachRun reads at once.
+const historyReads = 4
+
+// EachRun hands fn every run of instances since since, one call at a
+// time: one Query of the by_instance index per instance (historyReads at
+// once), which holds cqmon's run items and the Python Lambda's items
+// alike.
 func (d *DynamoDB) EachRun(ctx context.Context, instances []string, since time.Time, fn func(Run) error) error {
+	var mu sync.Mutex
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(historyReads)
 	for _, id := range instances {
-		in := d.keyQuery(indexByInstance, "instance_id", id, "timestamp", "#sk >= :lo",
-			map[string]types.AttributeValue{":lo": attrS(stamp(since))})
-		err := d.query(ctx, in, 0, func(item map[string]types.AttributeValue) error {
-			r, err := runOfItem(item)
+		g.Go(func() error {
+			in := d.keyQuery(indexByInstance, "instance_id", id, "timestamp", "#sk >= :lo",
+				map[string]types.AttributeValue{":lo": attrS(stamp(since))})
+			err := d.query(gctx, in, 0, func(item map[string]types.AttributeValue) error {
+				r, err := runOfItem(item)
+				if err != nil {
+					return err
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				return fn(r)
+			})
 			if err != nil {
-				return err
+				return fmt.Errorf("query runs of %s: %w", id, err)
 			}
-			return fn(r)
+			return nil
 		})
-		if err != nil {
-			return fmt.Errorf("query runs of %s: %w", id, err)
-		}
 	}
-	return nil
+	return g.Wait()
 }
 
 // legacySeries reads quota q of one instance from the Python Lambda's
