@@ -12,7 +12,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	ddb "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/cqmon/cqmon/internal/mototest"
@@ -71,31 +70,6 @@ func (p pythonItem) document() map[string]any {
 	}
 }
 
-// av is a document as boto3 puts it into DynamoDB: numbers as N.
-func av(v any) ddb.AttributeValue {
-	switch x := v.(type) {
-	case string:
-		return &ddb.AttributeValueMemberS{Value: x}
-	case int:
-		return &ddb.AttributeValueMemberN{Value: fmt.Sprint(x)}
-	case float64:
-		return &ddb.AttributeValueMemberN{Value: fmt.Sprint(x)}
-	case []any:
-		l := &ddb.AttributeValueMemberL{}
-		for _, e := range x {
-			l.Value = append(l.Value, av(e))
-		}
-		return l
-	case map[string]any:
-		m := &ddb.AttributeValueMemberM{Value: map[string]ddb.AttributeValue{}}
-		for k, e := range x {
-			m.Value[k] = av(e)
-		}
-		return m
-	}
-	panic(fmt.Sprintf("unexpected %T", v))
-}
-
 // seed writes the Lambda's history into a new table or bucket in moto and
 // returns the store spec.
 func seed(t *testing.T, kind string) string {
@@ -110,7 +84,7 @@ func seed(t *testing.T, kind string) string {
 			t.Fatal(err)
 		}
 		for _, p := range pythonHistory() {
-			item := av(p.document()).(*ddb.AttributeValueMemberM).Value
+			item := mototest.Item(p.document())
 			if _, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(name), Item: item}); err != nil {
 				t.Fatal(err)
 			}

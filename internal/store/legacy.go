@@ -83,3 +83,24 @@ func (n *looseNumber) UnmarshalJSON(b []byte) error {
 }
 
 func isNaNOrInf(f float64) bool { return f != f || f > 1e308 || f < -1e308 }
+
+// UnmarshalJSON reads the summary's figures as numbers or numeric strings
+// (the Python Lambda's Decimal written with str()); others read as 0, as
+// an absent summary does.
+func (s *summaryRecord) UnmarshalJSON(b []byte) error {
+	var raw struct {
+		Max looseNumber `json:"max_utilization"`
+		Avg looseNumber `json:"avg_utilization"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	*s = summaryRecord{}
+	if raw.Max.value != nil {
+		s.MaxUtilization = *raw.Max.value
+	}
+	if raw.Avg.value != nil {
+		s.AvgUtilization = *raw.Avg.value
+	}
+	return nil
+}

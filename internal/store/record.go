@@ -104,6 +104,14 @@ func (r runRecord) run() (Run, error) {
 	if err != nil {
 		return Run{}, fmt.Errorf("record %s: %w", r.ID, err)
 	}
+	if r.SchemaVersion == 0 && r.UnknownCount == 0 {
+		// The Python Lambda kept no count of its unknowns.
+		for _, m := range r.Metrics {
+			if m.Status == quota.StatusUnknown {
+				r.UnknownCount++
+			}
+		}
+	}
 	return Run{
 		SchemaVersion: r.SchemaVersion, RunID: r.RunID, Time: t,
 		AccountID: r.Account, Region: r.Region, InstanceID: r.InstanceID, InstanceAlias: r.InstanceAlias,
