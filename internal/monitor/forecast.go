@@ -161,6 +161,23 @@ func (h *history) attach() {
 	}
 }
 
+// forecasts counts the results of rep with a forecast.
+func forecasts(rep *quota.Report) int {
+	n := 0
+	count := func(rs []quota.Result) {
+		for _, r := range rs {
+			if r.Forecast != nil {
+				n++
+			}
+		}
+	}
+	for _, in := range rep.Instances {
+		count(in.Metrics)
+	}
+	count(rep.Account.Metrics)
+	return n
+}
+
 // Forecast sets the forecast of every measured result of rep from the
 // last quota.ForecastWindow of history in the first of stores that
 // answers: one read per instance where the store allows it (see

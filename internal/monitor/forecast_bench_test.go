@@ -55,7 +55,7 @@ func BenchmarkForecast(b *testing.B) {
 		}
 	}
 	b.ResetTimer()
-	var forecasts, quotas int
+	var n, quotas int
 	var peak uint64
 	for b.Loop() {
 		rep := benchReport(cat, instances, runs, now)
@@ -65,17 +65,9 @@ func BenchmarkForecast(b *testing.B) {
 		var ms runtime.MemStats
 		runtime.ReadMemStats(&ms)
 		peak = max(peak, ms.HeapInuse)
-		forecasts, quotas = 0, 0
-		for _, in := range rep.Instances {
-			for _, m := range in.Metrics {
-				quotas++
-				if m.Forecast != nil {
-					forecasts++
-				}
-			}
-		}
+		n, quotas = forecasts(rep), rep.Totals().MetricsCount
 	}
-	b.ReportMetric(float64(forecasts), "forecasts")
+	b.ReportMetric(float64(n), "forecasts")
 	b.ReportMetric(float64(quotas), "quotas")
 	b.ReportMetric(float64(peak)/(1<<20), "heap-MiB")
 }

@@ -123,14 +123,14 @@ func TestForecastFromThePythonLambdasHistory(t *testing.T) {
 				t.Fatalf("Run: %v (errors %v)", err, sum.Errors)
 			}
 			got := map[string]*quota.Forecast{}
-			forecasts := 0
+			withForecast := 0
 			for _, in := range rep.Instances {
 				for _, m := range in.Metrics {
 					if in.InstanceID == bigID {
 						got[m.QuotaName] = m.Forecast
 					}
 					if m.Forecast != nil {
-						forecasts++
+						withForecast++
 					}
 				}
 			}
@@ -151,8 +151,8 @@ func TestForecastFromThePythonLambdasHistory(t *testing.T) {
 					t.Errorf("%s: forecast %+v (reported %v), want none for a flat quota", flat, f, ok)
 				}
 			}
-			if forecasts != 1 {
-				t.Errorf("%d forecasts in the report, want only the users'", forecasts)
+			if withForecast != 1 || sum.Forecasts != 1 {
+				t.Errorf("%d forecasts in the report, %d in the summary; want only the users'", withForecast, sum.Forecasts)
 			}
 			line := fmt.Sprintf("Users per instance: %d/3000 (72.0%%), full in ~%.0f days at +12/day  [forecast, new]", usersNow, users.DaysToLimit)
 			if !strings.Contains(out.String(), line) {
