@@ -140,7 +140,7 @@ func (h *Handler) Handle(ctx context.Context, t trigger) (monitor.Summary, error
 			"unknown", in.Summary.UnknownCount)
 	}
 	fields := []any{"run_id", sum.RunID, "instances", sum.Instances, "quotas", sum.Quotas,
-		"violations", sum.Violations, "unknown", sum.Unknown, "alerts_sent", sum.AlertsSent,
+		"violations", sum.Violations, "unknown", sum.Unknown, "forecasts", sum.Forecasts, "alerts_sent", sum.AlertsSent,
 		"sinks_written", sum.SinksWritten, "api_calls", sum.APICalls, "throttled", sum.Throttled,
 		"duration_ms", sum.DurationMS, "errors", sum.Errors}
 	if err != nil {

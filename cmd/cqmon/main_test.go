@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cqmon/cqmon/internal/mototest"
 	"github.com/cqmon/cqmon/internal/quota"
 	"github.com/cqmon/cqmon/internal/sim"
 )
@@ -27,6 +28,7 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	code := m.Run()
+	mototest.Stop()
 	os.RemoveAll(dir)
 	os.Exit(code)
 }

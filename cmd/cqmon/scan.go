@@ -38,6 +38,7 @@ type runFlags struct {
 	hysteresis  numberFlag
 	mutes       multiFlag
 	timeout     durationFlag
+	horizon     durationFlag
 }
 
 // multiFlag is a flag that may be given several times; each value may
@@ -61,7 +62,7 @@ func addRunFlags(fs *flag.FlagSet, defaultStore string) *runFlags {
 		share: awsapi.DefaultShare, output: "table",
 		lookback: durationFlag(engine.DefaultLookback), retention: durationFlag(store.DefaultRetention),
 		remindAfter: durationFlag(alert.DefaultRemindAfter), hysteresis: alert.DefaultHysteresis,
-		timeout: durationFlag(defaultTimeout),
+		timeout: durationFlag(defaultTimeout), horizon: durationFlag(alert.DefaultHorizon),
 	}
 	cfg := engine.DefaultConfig()
 	rf.threshold, rf.margin = numberFlag(cfg.Threshold), numberFlag(cfg.Margin)
@@ -80,6 +81,13 @@ func addRunFlags(fs *flag.FlagSet, defaultStore string) *runFlags {
 	fs.Var(&rf.notify, "notify", "alert channel: stdout, sns:<topic-arn>, webhook:<url>; repeatable (default stdout with --output table, none with json)")
 	fs.Var(&rf.remindAfter, "remind-after", "least time between two alerts about a quota that stays high")
 	fs.Var(&rf.hysteresis, "hysteresis", "points below the threshold a quota must fall to count as recovered")
+	fs.Func("horizon", "alert for a quota under the threshold whose trend reaches its limit within this time, 1d-365d (default 14d; 0 = off)", func(v string) error {
+		if v == "0" {
+			rf.horizon = 0
+			return nil
+		}
+		return rf.horizon.Set(v)
+	})
 	fs.Var(&rf.mutes, "mute", "never alert for: code:L-XXXXXXXX, name:<glob>, instance:<id or alias>; repeatable")
 	fs.Var(&rf.timeout, "timeout", "deadline of the whole run: what is measured by then is reported, the rest is unknown, and the exit status is 1")
 	return rf
@@ -117,6 +125,7 @@ func (rf *runFlags) options(defaultStore string, stdout io.Writer, stderr io.Wri
 	}
 	o.Alert = alert.DefaultConfig()
 	o.Alert.RemindAfter, o.Alert.Hysteresis = time.Duration(rf.remindAfter), float64(rf.hysteresis)
+	o.Alert.Horizon = time.Duration(rf.horizon)
 	for _, m := range rf.mutes {
 		ms, err := alert.ParseMutes(m)
 		if err != nil {

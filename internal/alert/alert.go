@@ -46,13 +46,16 @@ type Config struct {
 	Hysteresis float64
 	// Mutes lists quotas and instances that never alert.
 	Mutes []Mute
+	// Horizon: a quota under the threshold whose forecast reaches the
+	// limit within it alerts, marked forecast; 0 turns that off.
+	Horizon time.Duration
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
 }
 
 // DefaultConfig returns the configuration used when no option is given.
 func DefaultConfig() Config {
-	return Config{RemindAfter: DefaultRemindAfter, Hysteresis: DefaultHysteresis}
+	return Config{RemindAfter: DefaultRemindAfter, Hysteresis: DefaultHysteresis, Horizon: DefaultHorizon}
 }
 
 // Validate checks every field and names the first bad one with its value.
@@ -69,7 +72,7 @@ func (c Config) Validate() error {
 	if c.Threshold != 0 && c.Hysteresis >= c.Threshold {
 		return fmt.Errorf("hysteresis: %v is not below the threshold %v", c.Hysteresis, c.Threshold)
 	}
-	return nil
+	return validHorizon(c.Horizon)
 }
 
 // resolved fills the defaults that depend on the report.

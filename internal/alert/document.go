@@ -28,6 +28,8 @@ type document struct {
 	Violations    []Item        `json:"violations"`
 	Recovered     []Item        `json:"recovered"`
 	Unknown       []Item        `json:"unknown"`
+	Forecasts     []Item        `json:"forecasts"`
+	HorizonDays   float64       `json:"horizon_days"`
 	Omitted       Omitted       `json:"omitted"`
 	Summary       quota.Summary `json:"summary"`
 }
@@ -40,6 +42,7 @@ func (m Message) JSON() ([]byte, error) {
 		RunID: m.RunID, AccountID: m.Account, Region: m.Region, InstanceID: m.InstanceID,
 		InstanceAlias: m.InstanceAlias, Threshold: m.Threshold, RecoverBelow: m.RecoverBelow,
 		Violations: nonNil(m.Violations), Recovered: nonNil(m.Recovered), Unknown: nonNil(m.Unknown),
+		Forecasts: nonNil(m.Forecasts), HorizonDays: m.Horizon.Hours() / 24,
 		Omitted: m.Omitted, Summary: m.Summary,
 	}
 	b, err := json.Marshal(d)
@@ -70,6 +73,7 @@ func (m Message) trim(keep int) Message {
 	m.Violations = cut(m.Violations, &m.Omitted.Violations)
 	m.Recovered = cut(m.Recovered, &m.Omitted.Recovered)
 	m.Unknown = cut(m.Unknown, &m.Omitted.Unknown)
+	m.Forecasts = cut(m.Forecasts, &m.Omitted.Forecasts)
 	return m
 }
 
@@ -81,7 +85,7 @@ func fit(m Message, limit int, size func(Message) (int, error)) (Message, error)
 	if err != nil || n <= limit {
 		return m, err
 	}
-	lo, hi, best := 0, max(len(m.Violations), len(m.Recovered), len(m.Unknown))-1, -1
+	lo, hi, best := 0, max(len(m.Violations), len(m.Recovered), len(m.Unknown), len(m.Forecasts))-1, -1
 	for lo <= hi {
 		mid := (lo + hi) / 2
 		n, err := size(m.trim(mid))

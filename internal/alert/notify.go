@@ -61,8 +61,8 @@ type Failure struct {
 
 // String sums the outcome up in one line.
 func (o Outcome) String() string {
-	s := fmt.Sprintf("alerts: %d alert, %d reminder, %d recovery message(s) sent",
-		o.Sent[KindAlert], o.Sent[KindReminder], o.Sent[KindRecovery])
+	s := fmt.Sprintf("alerts: %d alert, %d forecast, %d reminder, %d recovery message(s) sent",
+		o.Sent[KindAlert], o.Sent[KindForecast], o.Sent[KindReminder], o.Sent[KindRecovery])
 	if n := len(o.Failures); n > 0 {
 		s += fmt.Sprintf(", %d delivery failure(s)", n)
 	}
@@ -108,6 +108,11 @@ func (n *Notifier) Run(ctx context.Context, rep *quota.Report) (Outcome, error) 
 	var put []quota.AlertState
 	keep := func(s quota.AlertState) bool { return !blind[s.Region] }
 	for _, d := range Plan(n.Config, rep, states) {
+		if d.Message.Kind == "" {
+			// State changes only: nothing to tell.
+			put = append(put, filter(d.Put, keep)...)
+			continue
+		}
 		m, delivered := d.Message, true
 		for _, ch := range n.Channels {
 			if err := n.send(ctx, log, ch, m); err != nil {

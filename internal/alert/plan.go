@@ -76,7 +76,12 @@ type Message struct {
 	Violations []Item
 	Recovered  []Item
 	Unknown    []Item
-	Summary    quota.Summary
+	// Forecasts lists the quotas under the threshold expected to reach
+	// their limit within Horizon, each marked new, reminder or ongoing.
+	Forecasts []Item
+	// Horizon is the configuration's forecast horizon.
+	Horizon time.Duration
+	Summary quota.Summary
 	// Omitted counts the items left out of each list to fit a channel's
 	// size limit (see trim).
 	Omitted Omitted
@@ -87,6 +92,7 @@ type Omitted struct {
 	Violations int `json:"violations,omitempty"`
 	Recovered  int `json:"recovered,omitempty"`
 	Unknown    int `json:"unknown,omitempty"`
+	Forecasts  int `json:"forecasts,omitempty"`
 }
 
 // Delivery is one message and the states to save once every channel has
@@ -99,7 +105,9 @@ type Delivery struct {
 // Plan decides, without side effects, which messages a report calls for
 // given the remembered states: one per instance with news and one for the
 // account-level quotas with news. States of quotas absent from the report,
-// unknown or muted are left untouched.
+// unknown or muted are left untouched. A delivery whose message has no
+// Kind carries state changes only (forecast alerts cleared without news)
+// and is not sent.
 func Plan(cfg Config, rep *quota.Report, states []quota.AlertState) []Delivery {
 	cfg = cfg.resolved(rep)
 	p := planner{cfg: cfg, now: cfg.Now().UTC(), rep: rep, known: map[string]quota.AlertState{}}
@@ -132,7 +140,7 @@ type planner struct {
 func (p *planner) message(id, alias, region string, s quota.Summary) Message {
 	return Message{RunID: p.rep.RunID, Account: p.rep.AccountID, Region: region,
 		InstanceID: id, InstanceAlias: alias, Threshold: p.cfg.Threshold,
-		RecoverBelow: p.cfg.Threshold - p.cfg.Hysteresis, Summary: s}
+		RecoverBelow: p.cfg.Threshold - p.cfg.Hysteresis, Horizon: p.cfg.Horizon, Summary: s}
 }
 
 // plan fills m from results and returns the delivery when there is news.
@@ -150,12 +158,17 @@ func (p *planner) plan(m Message, results []quota.Result) (Delivery, bool) {
 		key := quota.AlertState{Account: m.Account, Region: region, InstanceID: m.InstanceID, QuotaID: r.QuotaID()}
 		st, had := p.known[key.Key()]
 		it, put := p.decide(r, key, st, had)
-		switch it.Mark {
-		case "":
+		switch {
+		case it.Mark == "":
+			if put != nil {
+				d.Put = append(d.Put, *put) // a forecast cleared without a word
+			}
 			continue
-		case MarkRecovered:
+		case it.Severity == SeverityForecast:
+			m.Forecasts = append(m.Forecasts, it)
+		case it.Mark == MarkRecovered:
 			m.Recovered = append(m.Recovered, it)
-		case MarkUnknown:
+		case it.Mark == MarkUnknown:
 			m.Unknown = append(m.Unknown, it)
 		default:
 			m.Violations = append(m.Violations, it)
@@ -169,7 +182,7 @@ func (p *planner) plan(m Message, results []quota.Result) (Delivery, bool) {
 	}
 	m.Kind = kindOf(m)
 	if m.Kind == "" {
-		return Delivery{}, false
+		return Delivery{Put: d.Put}, len(d.Put) > 0
 	}
 	if m.InstanceID == "" {
 		slices.Sort(regions)
@@ -182,9 +195,15 @@ func (p *planner) plan(m Message, results []quota.Result) (Delivery, bool) {
 	byName := func(a, b Item) int { return cmp.Compare(a.Result.QuotaName, b.Result.QuotaName) }
 	slices.SortStableFunc(m.Recovered, byName)
 	slices.SortStableFunc(m.Unknown, byName)
+	slices.SortStableFunc(m.Forecasts, func(a, b Item) int {
+		return cmp.Or(cmp.Compare(a.Result.Forecast.DaysToLimit, b.Result.Forecast.DaysToLimit), byName(a, b))
+	})
 	m.Severity = SeverityOK
-	if len(m.Violations) > 0 {
+	switch {
+	case len(m.Violations) > 0:
 		m.Severity = m.Violations[0].Severity
+	case len(m.Forecasts) > 0:
+		m.Severity = SeverityForecast
 	}
 	d.Message = m
 	return d, true
@@ -203,6 +222,9 @@ func (p *planner) decide(r quota.Result, key quota.AlertState, st quota.AlertSta
 	}
 	u, high := p.level(r)
 	if !high {
+		if it, put, ok := p.forecastDecision(r, key, st, had, u); ok {
+			return it, put
+		}
 		if had && u < p.cfg.Threshold-p.cfg.Hysteresis {
 			it.Mark, it.Severity = MarkRecovered, SeverityOK
 			rec := st
@@ -210,6 +232,9 @@ func (p *planner) decide(r quota.Result, key quota.AlertState, st quota.AlertSta
 			return it, &rec
 		}
 		return Item{}, nil
+	}
+	if had && Severity(st.LastSeverity) == SeverityForecast {
+		had = false // the forecast came true: a violation is new news
 	}
 	it.Severity = SeverityExceeded
 	if r.Utilization != nil {
@@ -251,7 +276,7 @@ func util(r quota.Result) float64 {
 
 // kindOf names a message by its most important news; "" means no news.
 func kindOf(m Message) Kind {
-	var remind bool
+	var remind, forecast bool
 	for _, it := range m.Violations {
 		switch it.Mark {
 		case MarkNew, MarkEscalated:
@@ -260,7 +285,17 @@ func kindOf(m Message) Kind {
 			remind = true
 		}
 	}
+	for _, it := range m.Forecasts {
+		switch it.Mark {
+		case MarkNew:
+			forecast = true
+		case MarkReminder:
+			remind = true
+		}
+	}
 	switch {
+	case forecast:
+		return KindForecast
 	case remind:
 		return KindReminder
 	case len(m.Recovered) > 0:

@@ -22,6 +22,12 @@ func (m Message) Subject() string {
 		head = "Connect Quota Reminder"
 	case KindRecovery:
 		head, count = "Connect Quota Recovered", fmt.Sprintf("%d recovered", len(m.Recovered)+m.Omitted.Recovered)
+	case KindForecast:
+		head = "Connect Quota Forecast"
+		count = fmt.Sprintf("%s full within %s", plural(len(m.Forecasts)+m.Omitted.Forecasts, "quota"), horizonText(m.Horizon))
+		if n := len(m.Violations) + m.Omitted.Violations; n > 0 {
+			count += ", " + plural(n, "violation")
+		}
 	}
 	scope, name := "Instance", ascii(m.InstanceAlias)
 	if name == "" {
@@ -71,12 +77,22 @@ func (m Message) Text() string {
 	if n := len(m.Recovered) + m.Omitted.Recovered; n > 0 {
 		fmt.Fprintf(&b, "Recovered: %d\n", n)
 	}
+	if n := len(m.Forecasts) + m.Omitted.Forecasts; n > 0 {
+		fmt.Fprintf(&b, "Full within %s: %d\n", horizonText(m.Horizon), n)
+	}
 	if len(m.Violations) > 0 || m.Omitted.Violations > 0 {
 		b.WriteString("\nVIOLATIONS:\n")
 		for _, it := range m.Violations {
 			m.violation(&b, it)
 		}
 		more(&b, m.Omitted.Violations, "violation")
+	}
+	if len(m.Forecasts) > 0 || m.Omitted.Forecasts > 0 {
+		fmt.Fprintf(&b, "\nFORECAST (under the threshold, full within %s at the current trend):\n", horizonText(m.Horizon))
+		for _, it := range m.Forecasts {
+			m.forecastLine(&b, it)
+		}
+		more(&b, m.Omitted.Forecasts, "forecast")
 	}
 	if len(m.Recovered) > 0 || m.Omitted.Recovered > 0 {
 		fmt.Fprintf(&b, "\nRECOVERED (below %s%%):\n", quota.FormatNumber(m.RecoverBelow))

@@ -72,6 +72,7 @@ func goldenCases(t *testing.T) map[string]Message {
 		"recovery": only(t, at(t0), report(instance(instA, "acme-prod", flows(50), lambdas(42))),
 			state(codeFlow, SeverityCritical, longAgo, t0.Add(-time.Hour), 92),
 			state(codeLamb, SeverityWarning, longAgo, t0.Add(-time.Hour), 84)),
+		"forecast":   only(t, at(t0), report(instance(instA, "acme-prod", growing(78.2, 9.6), flows(10), lambdas(30)))),
 		"trimmed":    trimmed,
 		"account":    only(t, at(t0), acctRep),
 		"long-alias": only(t, at(t0), report(instance(instB, strings.Repeat("very-long-alias-", 8), flows(99)))),

@@ -35,6 +35,7 @@ const (
 	EnvLookback      = "CQMON_LOOKBACK"
 	EnvRemindAfter   = "CQMON_REMIND_AFTER"
 	EnvHysteresis    = "CQMON_HYSTERESIS"
+	EnvHorizonDays   = "CQMON_HORIZON_DAYS"
 	EnvMute          = "CQMON_MUTE"
 	EnvRetentionDays = "CQMON_RETENTION_DAYS"
 	EnvKMSKeyID      = "CQMON_KMS_KEY_ID"
@@ -47,7 +48,7 @@ const (
 // gives them.
 var Vars = []string{
 	EnvThreshold, EnvTopicARN, EnvUseS3, EnvBucket, EnvUseDynamoDB, EnvTable,
-	EnvRegions, EnvLookback, EnvRemindAfter, EnvHysteresis, EnvMute,
+	EnvRegions, EnvLookback, EnvRemindAfter, EnvHysteresis, EnvHorizonDays, EnvMute,
 	EnvRetentionDays, EnvKMSKeyID, EnvRateShare, EnvMaxParents, EnvLogLevel,
 }
 
@@ -59,6 +60,9 @@ const (
 	MinHysteresis    = 0
 	MaxHysteresis    = 50
 	MinRetentionDays = 1
+	// MaxHorizonDays bounds the forecast horizon; 0 turns forecast
+	// alerts off.
+	MaxHorizonDays = 365
 	// MaxRetentionDays is ten years: history is a planning aid, and the
 	// S3 lifecycle rule and DynamoDB TTL take any number of days.
 	MaxRetentionDays = 3650
@@ -101,6 +105,9 @@ type Config struct {
 	Lookback    time.Duration
 	RemindAfter time.Duration
 	Hysteresis  float64
+	// HorizonDays: a quota under the threshold whose forecast reaches the
+	// limit within this many days alerts; 0 turns that off.
+	HorizonDays int
 	Mutes       []alert.Mute
 	// RetentionDays is how long history is kept.
 	RetentionDays int
@@ -123,6 +130,7 @@ func Default() Config {
 		Lookback:      engine.DefaultLookback,
 		RemindAfter:   alert.DefaultRemindAfter,
 		Hysteresis:    alert.DefaultHysteresis,
+		HorizonDays:   int(alert.DefaultHorizon / (24 * time.Hour)),
 		RetentionDays: DefaultRetentionDays,
 		RateShare:     awsapi.DefaultShare,
 		MaxParents:    engine.DefaultMaxParents,
@@ -171,6 +179,8 @@ func (c *Config) set(name, v string) error {
 		err = parseWhole(name, v, &c.RetentionDays)
 	case EnvMaxParents:
 		err = parseWhole(name, v, &c.MaxParents)
+	case EnvHorizonDays:
+		err = parseWhole(name, v, &c.HorizonDays)
 	case EnvUseS3:
 		err = parseBool(name, v, &c.UseS3)
 	case EnvUseDynamoDB:
@@ -262,6 +272,9 @@ func (c Config) Validate() error {
 	case c.Hysteresis >= c.Threshold && quota.InRange(c.Threshold, MinThreshold, MaxThreshold):
 		bad(EnvHysteresis, c.Hysteresis, "is not below %s %s", EnvThreshold, c.show(EnvThreshold, c.Threshold))
 	}
+	if c.HorizonDays < 0 || c.HorizonDays > MaxHorizonDays {
+		bad(EnvHorizonDays, c.HorizonDays, "is outside 0-%d (days; 0 turns forecast alerts off)", MaxHorizonDays)
+	}
 	if c.RetentionDays < MinRetentionDays || c.RetentionDays > MaxRetentionDays {
 		bad(EnvRetentionDays, c.RetentionDays, "is outside %d-%d (days)", MinRetentionDays, MaxRetentionDays)
 	}
@@ -333,6 +346,7 @@ func (c Config) Options() monitor.Options {
 	}
 	o.Alert.RemindAfter = c.RemindAfter
 	o.Alert.Hysteresis = c.Hysteresis
+	o.Alert.Horizon = time.Duration(c.HorizonDays) * 24 * time.Hour
 	o.Alert.Mutes = c.Mutes
 	return o
 }

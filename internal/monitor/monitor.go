@@ -48,11 +48,13 @@ type Options struct {
 // Summary is what a run did, for the Lambda's result and the CLI's last
 // progress line.
 type Summary struct {
-	RunID        string         `json:"run_id"`
-	Instances    int            `json:"instances"`
-	Quotas       int            `json:"quotas"`
-	Violations   int            `json:"violations"`
-	Unknown      int            `json:"unknown"`
+	RunID      string `json:"run_id"`
+	Instances  int    `json:"instances"`
+	Quotas     int    `json:"quotas"`
+	Violations int    `json:"violations"`
+	Unknown    int    `json:"unknown"`
+	// Forecasts counts the quotas whose trend gives a time to the limit.
+	Forecasts    int            `json:"forecasts"`
 	AlertsSent   map[string]int `json:"alerts_sent"`
 	SinksWritten []string       `json:"sinks_written"`
 	Errors       []string       `json:"errors"`
@@ -116,6 +118,10 @@ func (r *Runner) Run(ctx context.Context) (*quota.Report, Summary, error) {
 		}
 		if multi != nil {
 			defer multi.Close()
+			// History is read before this run is added to it.
+			if err := Forecast(ctx, multi.Stores(), r.Catalog, rep); err != nil {
+				rep.Errors = append(rep.Errors, quota.RunError{Scope: "forecast", Message: err.Error()})
+			}
 			err := multi.WriteRun(ctx, rep)
 			if err != nil {
 				rep.Errors = append(rep.Errors, quota.RunError{Scope: "store", Message: err.Error()})
@@ -144,6 +150,7 @@ func (r *Runner) Run(ctx context.Context) (*quota.Report, Summary, error) {
 
 	t := rep.Totals()
 	sum.Instances, sum.Quotas, sum.Violations, sum.Unknown = len(rep.Instances), t.MetricsCount, t.ViolationsCount, t.UnknownCount
+	sum.Forecasts = forecasts(rep)
 	calls, throttled := r.Factory.Pacer().Totals()
 	sum.APICalls, sum.Throttled = calls-callsBefore, throttled-throttledBefore
 	for _, e := range rep.Errors {

@@ -28,10 +28,22 @@ var testNow = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 // than the simulator's services go to moto.
 func runner(t *testing.T, stores []string, stdout *bytes.Buffer) *Runner {
 	t.Helper()
+	return runnerOf(t, scenario(t), stores, stdout)
+}
+
+// scenario is the engine's test scenario.
+func scenario(t *testing.T) *sim.Scenario {
+	t.Helper()
 	sc, err := sim.LoadScenarioFile("../engine/testdata/scan.json")
 	if err != nil {
 		t.Fatal(err)
 	}
+	return sc
+}
+
+// runnerOf scans sc in the simulator.
+func runnerOf(t *testing.T, sc *sim.Scenario, stores []string, stdout *bytes.Buffer) *Runner {
+	t.Helper()
 	url, stop, err := sim.New(sc, sim.WithClock(func() time.Time { return testNow })).Start("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

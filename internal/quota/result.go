@@ -69,6 +69,9 @@ type Result struct {
 	Approximate bool        `json:"approximate,omitempty"`
 	Note        string      `json:"note,omitempty"`
 	Adjustable  bool        `json:"adjustable"`
+	// Forecast is when the usage's trend reaches the limit, from the
+	// quota's history; nil when there is no trend to tell (ForecastOf).
+	Forecast *Forecast `json:"forecast"`
 }
 
 // Evaluate turns a measurement and a limit into a Result. A quota is a

@@ -98,10 +98,13 @@ func results(bw *errWriter, rs []quota.Result, withRegion bool) {
 	tw.Flush()
 }
 
-// detail is the last column: why a result is unknown, where a per-parent
-// maximum sits, and notes.
+// detail is the last column: when the quota's trend reaches the limit,
+// why a result is unknown, where a per-parent maximum sits, and notes.
 func detail(r quota.Result) string {
 	var parts []string
+	if r.Forecast != nil {
+		parts = append(parts, r.Forecast.Short())
+	}
 	if r.Reason != "" {
 		parts = append(parts, r.Reason)
 	}

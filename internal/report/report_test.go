@@ -24,6 +24,8 @@ func sampleReport() *quota.Report {
 		quota.Evaluate(def("connect.lambda_functions", "L-E3D2F503", "AWS Lambda functions per instance"), quota.Measurement{Err: errors.New("access denied: connect:ListLambdaFunctions (AccessDeniedException)")}, quota.Limit{Value: 50, Source: quota.LimitAWSDefault}, 80),
 		quota.Evaluate(def("connect.concurrent_chats", "L-D4BA6F6E", "Concurrent active chats per instance"), quota.Measurement{Value: 0, Note: "no datapoints in the last 1h: Connect publishes ConcurrentActiveChats only when there is activity, read as 0"}, quota.Limit{Value: 500, Source: quota.LimitAccount}, 80),
 	}
+	prod[1].Forecast = &quota.Forecast{DaysToLimit: 25, DaysLow: 20.4, DaysHigh: 33.1, SlopePerDay: 12, Points: 30,
+		Since: t0.Add(-29 * 24 * time.Hour), Method: quota.ForecastMethod}
 	acct := quota.Evaluate(quota.Definition{Key: "connect.instances", ServiceCode: "connect", Code: "L-AA17A6B9", Name: "Amazon Connect instance count", Scope: quota.ScopeAccount}, quota.Measurement{Value: 2}, quota.Limit{Value: 10, Source: quota.LimitAccount}, 80)
 	acct.Region = "us-east-1"
 	rep := &quota.Report{

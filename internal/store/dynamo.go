@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/cqmon/cqmon/internal/quota"
 )
@@ -217,11 +219,7 @@ func (d *DynamoDB) Runs(ctx context.Context, q Query) ([]Run, error) {
 	}
 	var runs []Run
 	err := d.query(ctx, in, q.Limit, func(item map[string]types.AttributeValue) error {
-		var rec runRecord
-		if err := fromItem(item, &rec); err != nil {
-			return fmt.Errorf("decode run item: %w", err)
-		}
-		r, err := rec.run()
+		r, err := runOfItem(item)
 		runs = append(runs, r)
 		return err
 	})
@@ -233,7 +231,9 @@ func (d *DynamoDB) Runs(ctx context.Context, q Query) ([]Run, error) {
 
 // QuotaSeries reads the quota's points from its "series#<quota id>"
 // partition of by_key; with an instance, the sort key (instance#time)
-// narrows the read to that instance's window.
+// narrows the read to that instance's window, and the Python Lambda's
+// items of that instance are read too (they have no point items; without
+// an instance they could be found only by a Scan).
 func (d *DynamoDB) QuotaSeries(ctx context.Context, q Query) ([]Point, error) {
 	if q.Quota == "" {
 		return nil, errNoQuota
@@ -267,6 +267,13 @@ func (d *DynamoDB) QuotaSeries(ctx context.Context, q Query) ([]Point, error) {
 	})
 	if err != nil {
 		return nil, fmt.Errorf("query quota %s: %w", id, err)
+	}
+	if q.InstanceID != "" {
+		old, err := d.legacySeries(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		ps = append(ps, old...)
 	}
 	return orderPoints(ps, q.Limit), nil
 }
@@ -356,4 +363,66 @@ func (d *DynamoDB) SaveAlertStates(ctx context.Context, put []quota.AlertState, 
 		return fmt.Errorf("save alert states: %w", err)
 	}
 	return nil
+}
+
+// historyReads is how many instances' runs EachRun reads at once.
+const historyReads = 4
+
+// EachRun hands fn every run of instances since since, one call at a
+// time: one Query of the by_instance index per instance (historyReads at
+// once), which holds cqmon's run items and the Python Lambda's items
+// alike.
+func (d *DynamoDB) EachRun(ctx context.Context, instances []string, since time.Time, fn func(Run) error) error {
+	var mu sync.Mutex
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(historyReads)
+	for _, id := range instances {
+		g.Go(func() error {
+			in := d.keyQuery(indexByInstance, "instance_id", id, "timestamp", "#sk >= :lo",
+				map[string]types.AttributeValue{":lo": attrS(stamp(since))})
+			err := d.query(gctx, in, 0, func(item map[string]types.AttributeValue) error {
+				r, err := runOfItem(item)
+				if err != nil {
+					return err
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				return fn(r)
+			})
+			if err != nil {
+				return fmt.Errorf("query runs of %s: %w", id, err)
+			}
+			return nil
+		})
+	}
+	return g.Wait()
+}
+
+// legacySeries reads quota q of one instance from the Python Lambda's
+// items, which have no point items: its by_instance partition, keeping
+// the items without a kind (cqmon marks each of its own).
+func (d *DynamoDB) legacySeries(ctx context.Context, q Query) ([]Point, error) {
+	in := d.keyQuery(indexByInstance, "instance_id", q.InstanceID, "timestamp", "#sk >= :lo",
+		map[string]types.AttributeValue{":lo": attrS(stamp(q.Since))})
+	in.FilterExpression = aws.String("attribute_not_exists(#kind)")
+	in.ExpressionAttributeNames["#kind"] = "kind"
+	var runs []Run
+	err := d.query(ctx, in, 0, func(item map[string]types.AttributeValue) error {
+		r, err := runOfItem(item)
+		runs = append(runs, r)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("query the Lambda's items of %s: %w", q.InstanceID, err)
+	}
+	return seriesOf(runs, q.Quota, 0), nil
+}
+
+// runOfItem decodes a run item, cqmon's or the Python Lambda's.
+func runOfItem(item map[string]types.AttributeValue) (Run, error) {
+	var rec runRecord
+	if err := fromItem(item, &rec); err != nil {
+		return Run{}, fmt.Errorf("decode run item: %w", err)
+	}
+	return rec.run()
 }

@@ -35,9 +35,9 @@ const maxItemBytes = 400 * 1024
 // errTooLarge marks a record DynamoDB would refuse; retrying cannot help.
 var errTooLarge = errors.New("item too large")
 
-// tableDefinition is the table cqmon expects; CloudFormation templates and
-// tests create it from the same facts.
-func tableDefinition(name string) *dynamodb.CreateTableInput {
+// TableDefinition is the table cqmon expects (docs/history.md); the
+// CloudFormation template and tests create it from the same facts.
+func TableDefinition(name string) *dynamodb.CreateTableInput {
 	s := func(n string) types.AttributeDefinition {
 		return types.AttributeDefinition{AttributeName: aws.String(n), AttributeType: types.ScalarAttributeTypeS}
 	}

@@ -33,7 +33,7 @@ func newTable(t *testing.T) (*DynamoDB, *dynamodb.Client) {
 	url, cfg := mototest.URL(t), mototest.Config(t)
 	client := dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) { o.BaseEndpoint = aws.String(url) })
 	name := unique("cqmon-history")
-	if _, err := client.CreateTable(context.Background(), tableDefinition(name)); err != nil {
+	if _, err := client.CreateTable(context.Background(), TableDefinition(name)); err != nil {
 		t.Fatalf("create table: %v", err)
 	}
 	st, err := Open(context.Background(), "dynamodb:"+name, cfg, Options{Endpoint: url})

@@ -128,11 +128,7 @@ func (l *Local) Runs(ctx context.Context, q Query) ([]Run, error) {
 		since := []byte(stamp(q.Since))
 		c := b.Cursor()
 		for k, v := c.Last(); k != nil && bytes.Compare(k, since) >= 0; k, v = c.Prev() {
-			var rec runRecord
-			if err := json.Unmarshal(v, &rec); err != nil {
-				return fmt.Errorf("decode run %s: %w", k, err)
-			}
-			r, err := rec.run()
+			r, err := decodeRun(k, v)
 			if err != nil {
 				return err
 			}
@@ -208,4 +204,44 @@ func (l *Local) SaveAlertStates(ctx context.Context, put []quota.AlertState, del
 		}
 		return nil
 	})
+}
+
+// EachRun hands fn every run of instances since since, in one walk of
+// the file that decodes only those instances' records (their keys name
+// the instance).
+func (l *Local) EachRun(ctx context.Context, instances []string, since time.Time, fn func(Run) error) error {
+	want := map[string]bool{}
+	for _, id := range instances {
+		want[id] = true
+	}
+	return l.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketRuns)
+		if b == nil {
+			return nil
+		}
+		c := b.Cursor()
+		for k, v := c.Seek([]byte(stamp(since))); k != nil; k, v = c.Next() {
+			parts := bytes.SplitN(k, []byte("#"), 3)
+			if len(parts) < 2 || !want[string(parts[1])] {
+				continue
+			}
+			r, err := decodeRun(k, v)
+			if err != nil {
+				return err
+			}
+			if err := fn(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// decodeRun decodes the record filed under k.
+func decodeRun(k, v []byte) (Run, error) {
+	var rec runRecord
+	if err := json.Unmarshal(v, &rec); err != nil {
+		return Run{}, fmt.Errorf("decode run %s: %w", k, err)
+	}
+	return rec.run()
 }

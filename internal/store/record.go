@@ -43,19 +43,19 @@ func parseStamp(s string) (time.Time, error) {
 // summary) and cqmon's (schema_version, run_id, account, region,
 // unknown_count).
 type runRecord struct {
-	SchemaVersion   int            `json:"schema_version"`
-	ID              string         `json:"id"`
-	Timestamp       string         `json:"timestamp"`
-	RunID           string         `json:"run_id"`
-	Account         string         `json:"account"`
-	Region          string         `json:"region"`
-	InstanceID      string         `json:"instance_id"`
-	InstanceAlias   string         `json:"instance_alias"`
-	MetricsCount    int            `json:"metrics_count"`
-	ViolationsCount int            `json:"violations_count"`
-	UnknownCount    int            `json:"unknown_count"`
-	Metrics         []quota.Result `json:"metrics"`
-	Summary         summaryRecord  `json:"summary"`
+	SchemaVersion   int           `json:"schema_version"`
+	ID              string        `json:"id"`
+	Timestamp       string        `json:"timestamp"`
+	RunID           string        `json:"run_id"`
+	Account         string        `json:"account"`
+	Region          string        `json:"region"`
+	InstanceID      string        `json:"instance_id"`
+	InstanceAlias   string        `json:"instance_alias"`
+	MetricsCount    int           `json:"metrics_count"`
+	ViolationsCount int           `json:"violations_count"`
+	UnknownCount    int           `json:"unknown_count"`
+	Metrics         metricList    `json:"metrics"`
+	Summary         summaryRecord `json:"summary"`
 }
 
 type summaryRecord struct {
@@ -86,7 +86,7 @@ func records(rep *quota.Report) []runRecord {
 			RunID: rep.RunID, Account: rep.AccountID, Region: region,
 			InstanceID: id, InstanceAlias: alias,
 			MetricsCount: s.MetricsCount, ViolationsCount: s.ViolationsCount, UnknownCount: s.UnknownCount,
-			Metrics: ms, Summary: summaryRecord{s.MaxUtilization, s.AvgUtilization},
+			Metrics: metricList(ms), Summary: summaryRecord{s.MaxUtilization, s.AvgUtilization},
 		}
 	}
 	var out []runRecord
@@ -104,6 +104,14 @@ func (r runRecord) run() (Run, error) {
 	if err != nil {
 		return Run{}, fmt.Errorf("record %s: %w", r.ID, err)
 	}
+	if r.SchemaVersion == 0 && r.UnknownCount == 0 {
+		// The Python Lambda kept no count of its unknowns.
+		for _, m := range r.Metrics {
+			if m.Status == quota.StatusUnknown {
+				r.UnknownCount++
+			}
+		}
+	}
 	return Run{
 		SchemaVersion: r.SchemaVersion, RunID: r.RunID, Time: t,
 		AccountID: r.Account, Region: r.Region, InstanceID: r.InstanceID, InstanceAlias: r.InstanceAlias,
@@ -111,7 +119,7 @@ func (r runRecord) run() (Run, error) {
 			MetricsCount: r.MetricsCount, ViolationsCount: r.ViolationsCount, UnknownCount: r.UnknownCount,
 			MaxUtilization: r.Summary.MaxUtilization, AvgUtilization: r.Summary.AvgUtilization,
 		},
-		Metrics: r.Metrics,
+		Metrics: []quota.Result(r.Metrics),
 	}, nil
 }
 

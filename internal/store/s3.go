@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -153,14 +155,42 @@ type runObject struct {
 	key      string
 	time     time.Time
 	instance string
+	// legacy marks the Python Lambda's objects, whose names carry no
+	// instance ID: time is the start of their day folder, and their
+	// instance is known only once read.
+	legacy bool
 }
 
 // parseRunKey reads the instance and time from the name of a run object;
-// ok is false for other objects (and for the seed's names, which carry no
-// instance ID).
+// ok is false for other objects. The Python Lambda's names
+// (instance-metrics-<timestamp>.json) give only the day of their folder.
 func parseRunKey(key string) (runObject, bool) {
 	name, ok := strings.CutSuffix(path.Base(key), ".json")
-	if !ok || len(name) < len(keyStamp) {
+	if !ok {
+		return runObject{}, false
+	}
+	if o, ok := parseCqmonName(name); ok {
+		o.key = key
+		return o, true
+	}
+	if !strings.HasPrefix(name, "instance-metrics-") && !strings.HasPrefix(name, "account-metrics-") {
+		return runObject{}, false
+	}
+	dir := strings.Split(path.Dir(key), "/")
+	if len(dir) < 3 {
+		return runObject{}, false
+	}
+	t, err := time.Parse("2006/01/02", strings.Join(dir[len(dir)-3:], "/"))
+	if err != nil {
+		return runObject{}, false
+	}
+	return runObject{key: key, time: t, legacy: true}, true
+}
+
+// parseCqmonName reads cqmon's object names: instance-metrics-<instance
+// id>-<timestamp> and account-metrics-<timestamp>.
+func parseCqmonName(name string) (runObject, bool) {
+	if len(name) < len(keyStamp) {
 		return runObject{}, false
 	}
 	head, ts := name[:len(name)-len(keyStamp)], name[len(name)-len(keyStamp):]
@@ -177,17 +207,18 @@ func parseRunKey(key string) (runObject, bool) {
 		}
 		instance = id
 	}
-	return runObject{key: key, time: t, instance: instance}, true
+	return runObject{time: t, instance: instance}, true
 }
 
-// Runs lists the run objects from the day of q.Since on and reads the
-// newest ones.
-func (b *S3) Runs(ctx context.Context, q Query) ([]Run, error) {
+// listRuns lists the run objects from the day of since on that may hold
+// one of instances (all when nil): cqmon's by name, the Lambda's all.
+func (b *S3) listRuns(ctx context.Context, since time.Time, instances map[string]bool) ([]runObject, error) {
 	base := b.prefix + "connect-metrics/"
 	in := &s3.ListObjectsV2Input{Bucket: aws.String(b.bucket), Prefix: aws.String(base)}
-	if !q.Since.IsZero() {
-		in.StartAfter = aws.String(base + q.Since.UTC().Format("2006/01/02/"))
+	if !since.IsZero() {
+		in.StartAfter = aws.String(base + since.UTC().Format("2006/01/02/"))
 	}
+	day := since.UTC().Truncate(24 * time.Hour)
 	var objs []runObject
 	for p := s3.NewListObjectsV2Paginator(b.client, in); p.HasMorePages(); {
 		page, err := p.NextPage(ctx)
@@ -195,38 +226,111 @@ func (b *S3) Runs(ctx context.Context, q Query) ([]Run, error) {
 			return nil, fmt.Errorf("list %s: %w", base, err)
 		}
 		for _, obj := range page.Contents {
-			if o, ok := parseRunKey(aws.ToString(obj.Key)); ok && q.keep(o.time, o.instance) {
+			o, ok := parseRunKey(aws.ToString(obj.Key))
+			switch {
+			case !ok:
+			case o.legacy:
+				if !o.time.Before(day) {
+					objs = append(objs, o)
+				}
+			case !o.time.Before(since) && (instances == nil || instances[o.instance]):
 				objs = append(objs, o)
 			}
 		}
 	}
+	return objs, nil
+}
+
+// readRun reads one run object; the Lambda's account object names no
+// instance.
+func (b *S3) readRun(ctx context.Context, o runObject) (Run, error) {
+	var rec runRecord
+	if _, err := b.get(ctx, o.key, &rec); err != nil {
+		return Run{}, err
+	}
+	if rec.InstanceID == "" && strings.HasPrefix(path.Base(o.key), "account-metrics-") {
+		rec.InstanceID = AccountInstanceID
+	}
+	r, err := rec.run()
+	if err != nil {
+		return Run{}, fmt.Errorf("%s: %w", o.key, err)
+	}
+	return r, nil
+}
+
+// Runs lists the run objects from the day of q.Since on and reads the
+// newest ones. The Lambda's objects are read whenever they lie in the
+// window, since only their content tells their instance and time.
+func (b *S3) Runs(ctx context.Context, q Query) ([]Run, error) {
+	var want map[string]bool
+	if q.InstanceID != "" {
+		want = map[string]bool{q.InstanceID: true}
+	}
+	objs, err := b.listRuns(ctx, q.Since, want)
+	if err != nil {
+		return nil, err
+	}
+	legacy := slices.ContainsFunc(objs, func(o runObject) bool { return o.legacy })
 	sort.Slice(objs, func(i, j int) bool {
 		if !objs[i].time.Equal(objs[j].time) {
 			return objs[i].time.After(objs[j].time)
 		}
 		return objs[i].instance > objs[j].instance
 	})
-	if q.Limit > 0 && len(objs) > q.Limit {
+	if q.Limit > 0 && len(objs) > q.Limit && !legacy {
 		objs = objs[:q.Limit]
 	}
-	runs := make([]Run, len(objs))
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(s3Reads)
-	for i, o := range objs {
-		g.Go(func() error {
-			var rec runRecord
-			if _, err := b.get(gctx, o.key, &rec); err != nil {
-				return err
-			}
-			r, err := rec.run()
-			runs[i] = r
-			return err
-		})
-	}
-	if err := g.Wait(); err != nil {
+	var runs []Run
+	err = b.readEach(ctx, objs, func(r Run) error {
+		if q.keep(r.Time, r.InstanceID) {
+			runs = append(runs, r)
+		}
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	return orderRuns(runs, q.Limit), nil
+}
+
+// EachRun hands fn every run of instances since since, in no particular
+// order: one listing, then the objects of those instances and the
+// Lambda's objects of the window.
+func (b *S3) EachRun(ctx context.Context, instances []string, since time.Time, fn func(Run) error) error {
+	want := map[string]bool{}
+	for _, id := range instances {
+		want[id] = true
+	}
+	objs, err := b.listRuns(ctx, since, want)
+	if err != nil {
+		return err
+	}
+	return b.readEach(ctx, objs, func(r Run) error {
+		if want[r.InstanceID] && !r.Time.Before(since) {
+			return fn(r)
+		}
+		return nil
+	})
+}
+
+// readEach reads objs, s3Reads at a time, handing each run to fn, one
+// call at a time.
+func (b *S3) readEach(ctx context.Context, objs []runObject, fn func(Run) error) error {
+	var mu sync.Mutex
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(s3Reads)
+	for _, o := range objs {
+		g.Go(func() error {
+			r, err := b.readRun(gctx, o)
+			if err != nil {
+				return err
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			return fn(r)
+		})
+	}
+	return g.Wait()
 }
 
 // QuotaSeries reads every run object of the window and picks the quota

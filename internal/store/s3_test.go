@@ -122,17 +122,22 @@ func TestParseRunKey(t *testing.T) {
 		key      string
 		instance string
 		ok       bool
+		legacy   bool
 	}{
-		{"p/connect-metrics/2025/03/01/instance-metrics-" + instA + "-20250301T100000Z.json", instA, true},
-		{"connect-metrics/2025/03/01/account-metrics-20250301T100000Z.json", AccountInstanceID, true},
-		{"connect-metrics/2025/03/01/instance-metrics-20250301T100000Z.json", "", false},
-		{"connect-metrics/2025/03/01/instance-metrics-x-20250301_100000.json", "", false},
-		{"connect-metrics/2025/03/01/notes.txt", "", false},
+		{"p/connect-metrics/2025/03/01/instance-metrics-" + instA + "-20250301T100000Z.json", instA, true, false},
+		{"connect-metrics/2025/03/01/account-metrics-20250301T100000Z.json", AccountInstanceID, true, false},
+		// The Python Lambda's names: read, since only the content names
+		// the instance.
+		{"connect-metrics/2025/03/01/instance-metrics-20250301T100000Z.json", "", true, true},
+		{"connect-metrics/2025/03/01/instance-metrics-x-20250301_100000.json", "", true, true},
+		{"connect-metrics/2025/13/01/instance-metrics-20250301_100000.json", "", false, false},
+		{"connect-metrics/2025/03/01/notes.txt", "", false, false},
+		{"connect-metrics/2025/03/01/summary.json", "", false, false},
 	}
 	for _, tc := range tests {
 		o, ok := parseRunKey(tc.key)
-		if ok != tc.ok || o.instance != tc.instance {
-			t.Errorf("parseRunKey(%q) = %q, %v; want %q, %v", tc.key, o.instance, ok, tc.instance, tc.ok)
+		if ok != tc.ok || o.instance != tc.instance || o.legacy != tc.legacy {
+			t.Errorf("parseRunKey(%q) = %q, %v, legacy %v; want %q, %v, legacy %v", tc.key, o.instance, ok, o.legacy, tc.instance, tc.ok, tc.legacy)
 		}
 	}
 }
