@@ -100,6 +100,8 @@ func (w *world) handler(t *testing.T, cfg lambdaconfig.Config, logs *bytes.Buffe
 		AWS: awsapi.Options{Region: "us-east-1", Endpoint: w.endpoint, StaticCredentials: &creds,
 			Rates: func(string, string) float64 { return 1000 }, MaxBackoff: 10 * time.Millisecond},
 		StoreEndpoint: w.endpoint,
+		// The metric records go where Lambda's stdout goes: the same log.
+		Out: logs,
 	}
 	h, err := newHandler(context.Background(), cfg, s, newLogger(logs, cfg.LogLevel))
 	if err != nil {
