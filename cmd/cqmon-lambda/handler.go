@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -15,6 +16,7 @@ import (
 	"github.com/cqmon/cqmon/internal/awsapi"
 	"github.com/cqmon/cqmon/internal/catalog"
 	"github.com/cqmon/cqmon/internal/emf"
+	"github.com/cqmon/cqmon/internal/engine"
 	"github.com/cqmon/cqmon/internal/lambdaconfig"
 	"github.com/cqmon/cqmon/internal/monitor"
 	"github.com/cqmon/cqmon/internal/quota"
@@ -155,7 +157,12 @@ func (h *Handler) Handle(ctx context.Context, t trigger) (monitor.Summary, error
 			"status", in.InstanceStatus, "quotas", in.Summary.MetricsCount, "violations", in.Summary.ViolationsCount,
 			"unknown", in.Summary.UnknownCount)
 	}
-	h.writeMetrics(log, rep, sum)
+	if errors.Is(err, engine.ErrIncomplete) {
+		// No Region was scanned: zero violations would be a claim, not a count.
+		log.Warn("no metric records: the run scanned no Region")
+	} else {
+		h.writeMetrics(log, rep, sum)
+	}
 	fields := []any{"run_id", sum.RunID, "instances", sum.Instances, "quotas", sum.Quotas,
 		"violations", sum.Violations, "unknown", sum.Unknown, "alerts_sent", sum.AlertsSent,
 		"sinks_written", sum.SinksWritten, "api_calls", sum.APICalls, "throttled", sum.Throttled,

@@ -328,12 +328,18 @@ func TestNoRegionScannedFailsTheInvocation(t *testing.T) {
 	var logs bytes.Buffer
 	cfg := lambdaconfig.Default()
 	cfg.Regions = []string{"us-east-1"}
-	h, err := newHandler(context.Background(), cfg, offlineSetup(), newLogger(&logs, 0))
+	s := offlineSetup()
+	s.Out = &logs
+	h, err := newHandler(context.Background(), cfg, s, newLogger(&logs, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := invoke(t, h, "{}"); err == nil {
 		t.Fatal("an invocation that reached no Region succeeded")
+	}
+	// Its counts would all be 0: no metric says so.
+	if lines := emfLines(logs.String()); len(lines) > 0 || !strings.Contains(logs.String(), "no metric records") {
+		t.Errorf("a run that scanned no Region wrote metric records %q", lines)
 	}
 }
 
