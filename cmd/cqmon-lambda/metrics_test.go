@@ -10,6 +10,7 @@ import (
 	"github.com/cqmon/cqmon/internal/emf"
 	"github.com/cqmon/cqmon/internal/lambdaconfig"
 	"github.com/cqmon/cqmon/internal/quota"
+	"github.com/cqmon/cqmon/internal/sim"
 )
 
 // emfLines returns the log lines that are metric records.
@@ -29,6 +30,7 @@ func emfLines(logs string) []string {
 func TestRunWritesMetricRecords(t *testing.T) {
 	w := newWorld(t)
 	cfg := lambdaconfig.Default()
+	cfg.Regions = sim.DemoScenario().Regions
 	var logs bytes.Buffer
 	h := w.handler(t, cfg, &logs)
 	sum, err := h.Handle(context.Background(), trigger{Source: "aws.events"})
@@ -82,7 +84,7 @@ func TestRunWritesMetricRecords(t *testing.T) {
 	if violations != sum.Violations || violations == 0 {
 		t.Errorf("%d violation records, want the run's %d violations", violations, sum.Violations)
 	}
-	if len(perInstance) < 3 || perInstance[emf.AccountInstance] == 0 {
+	if len(perInstance) < 4 || perInstance[emf.AccountInstance] == 0 {
 		t.Errorf("records per instance: %v, want the demo's instances and the account", perInstance)
 	}
 	n, err := emf.MetricCount(records)
