@@ -292,3 +292,33 @@ func TestRunStopsDuringAScan(t *testing.T) {
 		t.Errorf("the scan in progress saw %v, want it cancelled", scanErr)
 	}
 }
+
+// A listener that fails ends Run, and the scans with it.
+func TestRunEndsWhenServingFails(t *testing.T) {
+	scans := make(chan struct{}, 10)
+	srv := newServer(t, Server{Scan: func(ctx context.Context) (Snapshot, error) {
+		scans <- struct{}{}
+		return sample(460), nil
+	}})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln.Close()
+	if err := srv.Run(context.Background(), ln); err == nil {
+		t.Error("Run on a closed listener returned no error")
+	}
+}
+
+// A scan cancelled by a stop is not a failed scan.
+func TestStopIsNotAFailure(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	srv := newServer(t, Server{Scan: func(ctx context.Context) (Snapshot, error) {
+		cancel()
+		return Snapshot{}, ctx.Err()
+	}})
+	_ = srv.ScanOnce(ctx)
+	if body := exposition(t, srv.Collector()); !strings.Contains(body, "cqmon_scan_errors_total 0") {
+		t.Errorf("a cancelled scan was counted as failed:\n%s", body)
+	}
+}

@@ -74,6 +74,10 @@ func (s *Server) Collector() *Collector { return s.collector }
 // ScanOnce runs one scan and hands its outcome to the collector.
 func (s *Server) ScanOnce(ctx context.Context) error {
 	snap, err := s.Scan(ctx)
+	if err != nil && ctx.Err() != nil {
+		// Stopped, not failed.
+		return err
+	}
 	if err != nil {
 		s.collector.Failed(s.Ops())
 		s.Log.Error("scan failed; serving the last completed scan", "error", err.Error())
@@ -92,6 +96,9 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 
+	// The scans stop with ctx, or when serving fails.
+	ctx, stopScans := context.WithCancel(ctx)
+	defer stopScans()
 	scanned := make(chan struct{})
 	go func() {
 		defer close(scanned)
@@ -112,6 +119,7 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	case <-ctx.Done():
 	case err = <-served:
 	}
+	stopScans()
 	shutdown, cancel := context.WithTimeout(context.Background(), ShutdownGrace)
 	defer cancel()
 	if serr := srv.Shutdown(shutdown); serr != nil && err == nil {
