@@ -86,7 +86,8 @@ func str(v any) string { return fmt.Sprint(v) }
 // rule, log group, role and security group; it skips the alarms, the
 // email subscription and the bucket policy (types its CloudFormation does
 // not implement) and keeps only some properties of each resource, so only
-// those are checked.
+// those are checked. The CloudWatch dashboard is created, from the body
+// CloudFormation substitutes.
 func TestDeployToMoto(t *testing.T) {
 	c := newCLI(t)
 	subnets := c.aws("ec2", "describe-subnets", "--filters", "Name=default-for-az,Values=true")["Subnets"].([]any)
@@ -98,7 +99,8 @@ func TestDeployToMoto(t *testing.T) {
 	stack := fmt.Sprintf("cqmon-ci-%d", time.Now().UnixNano()%1_000_000)
 	args := []string{"--region", mototest.Region, "--stack-name", stack, "--email", "ops@example.com",
 		"--threshold", "75", "--memory", "512", "--timeout", "600", "--schedule", "rate(2 hours)",
-		"--vpc-id", vpc, "--subnet-ids", subnetIDs, "--param", "RetentionDays=30", "--param", "LogRetentionDays=14"}
+		"--vpc-id", vpc, "--subnet-ids", subnetIDs, "--param", "RetentionDays=30", "--param", "LogRetentionDays=14",
+		"--param", "AccountAlarmPercent=90", "--param", "QuotaAlarmCodes=L-9A46857E,L-19A87C94"}
 
 	// First run: the endpoint comes from AWS_ENDPOINT_URL.
 	out := c.deploy([]string{"AWS_ENDPOINT_URL=" + c.moto}, args...)
@@ -119,7 +121,7 @@ func TestDeployToMoto(t *testing.T) {
 		}
 	}
 	for _, id := range []string{"Function", "FunctionRole", "HistoryTable", "HistoryBucket", "AlertTopic", "Key", "KeyAlias",
-		"DeadLetterQueue", "ScheduleRule", "SchedulePermission", "LogGroup", "SecurityGroup"} {
+		"DeadLetterQueue", "ScheduleRule", "SchedulePermission", "LogGroup", "SecurityGroup", "Dashboard"} {
 		if _, ok := res[id]; !ok {
 			t.Errorf("stack resource %s was not created (resources: %v)", id, res)
 		}
@@ -133,6 +135,10 @@ func TestDeployToMoto(t *testing.T) {
 	table := c.aws("dynamodb", "describe-table", "--table-name", res["HistoryTable"])
 	queue := c.aws("sqs", "get-queue-attributes", "--queue-url", res["DeadLetterQueue"], "--attribute-names", "All")
 	rule := c.aws("events", "describe-rule", "--name", res["ScheduleRule"])
+	var board map[string]any
+	if err := json.Unmarshal([]byte(str(c.aws("cloudwatch", "get-dashboard", "--dashboard-name", res["Dashboard"])["DashboardBody"])), &board); err != nil {
+		t.Errorf("the dashboard's body is not JSON: %v", err)
+	}
 	env, _ := path(fn, "Environment", "Variables").(map[string]any)
 	checks := []struct {
 		what      string
@@ -161,6 +167,9 @@ func TestDeployToMoto(t *testing.T) {
 		{"queue key", path(queue, "Attributes", "KmsMasterKeyId"), key},
 		{"queue retention", path(queue, "Attributes", "MessageRetentionPeriod"), "1209600"},
 		{"rule schedule", rule["ScheduleExpression"], "rate(2 hours)"},
+		{"dashboard name", res["Dashboard"], stack},
+		{"dashboard widgets", len(toAny(board["widgets"])), 6},
+		{"dashboard reads the function's errors", strings.Contains(str(board), "FunctionName "+stack), true},
 		{"rule state", rule["State"], "ENABLED"},
 		{"rule target", path(c.aws("events", "list-targets-by-rule", "--rule", res["ScheduleRule"])["Targets"].([]any)[0], "Arn"), fn["FunctionArn"]},
 		{"invoke permission", strings.Contains(str(c.aws("lambda", "get-policy", "--function-name", stack)["Policy"]), "events.amazonaws.com"), true},

@@ -93,9 +93,11 @@ func TestParameterConstraintsMatchTheFunction(t *testing.T) {
 		return err
 	}
 	patternSamples := map[string][]string{
-		"Lookback":    {"1m", "90m", "1h", "1h30m", "36h", "7d", "14d"},
-		"RemindAfter": {"1m", "2h", "24h", "7d"},
-		"Regions":     {"us-east-1", "us-east-1,eu-west-2", "ap-southeast-2,us-gov-west-1"},
+		"Lookback":         {"1m", "90m", "1h", "1h30m", "36h", "7d", "14d"},
+		"RemindAfter":      {"1m", "2h", "24h", "7d"},
+		"Regions":          {"us-east-1", "us-east-1,eu-west-2", "ap-southeast-2,us-gov-west-1"},
+		"MetricsNamespace": {"cqmon", "Contact/Quotas", "team.ops:cqmon#1"},
+		"MetricQuotas":     {"default", "all", "none", "above:0", "above:1", "above:50.5", "above:100"},
 	}
 	for name, param := range variableParams(t, tpl) {
 		p, _ := params[param].(map[string]any)

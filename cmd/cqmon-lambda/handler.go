@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -14,6 +15,8 @@ import (
 	"github.com/cqmon/cqmon/internal/alert"
 	"github.com/cqmon/cqmon/internal/awsapi"
 	"github.com/cqmon/cqmon/internal/catalog"
+	"github.com/cqmon/cqmon/internal/emf"
+	"github.com/cqmon/cqmon/internal/engine"
 	"github.com/cqmon/cqmon/internal/lambdaconfig"
 	"github.com/cqmon/cqmon/internal/monitor"
 	"github.com/cqmon/cqmon/internal/quota"
@@ -32,6 +35,12 @@ const deadlineMargin = alert.SaveGrace + time.Second
 type Handler struct {
 	runner *monitor.Runner
 	log    *slog.Logger
+	// metrics receives each run's Embedded Metric Format records: the
+	// function's stdout, which Lambda sends to its log group, where
+	// CloudWatch extracts the metrics.
+	metrics   io.Writer
+	namespace string
+	selection emf.Selection
 }
 
 // setup is what differs between the Lambda and the tests: the clients'
@@ -39,6 +48,9 @@ type Handler struct {
 type setup struct {
 	AWS           awsapi.Options
 	StoreEndpoint string
+	// Out receives the metric records (stdout in Lambda); nil discards
+	// them.
+	Out io.Writer
 }
 
 // newHandler builds the client factory and the runner from cfg, and logs
@@ -63,13 +75,21 @@ func newHandler(ctx context.Context, cfg lambdaconfig.Config, s setup, log *slog
 	log.Info("cold start",
 		"regions", regions, "threshold", cfg.Threshold, "lookback", quota.FormatDuration(cfg.Lookback),
 		"stores", opts.Stores, "alert_topic", cfg.TopicARN, "mutes", len(cfg.Mutes),
-		"retention_days", cfg.RetentionDays, "rate_share", cfg.RateShare, "max_parents", cfg.MaxParents)
+		"retention_days", cfg.RetentionDays, "rate_share", cfg.RateShare, "max_parents", cfg.MaxParents,
+		"metrics_namespace", cfg.MetricsNamespace, "metrics", cfg.Metrics.String())
 	if cfg.TopicARN == "" {
 		log.Warn("no " + lambdaconfig.EnvTopicARN + " set: runs are recorded but no alert is sent")
 	} else if len(opts.Stores) == 0 {
 		log.Warn(alert.NoStoreWarning)
 	}
-	return &Handler{runner: &monitor.Runner{Factory: f, Catalog: catalog.Default(), Options: opts}, log: log}, nil
+	out := s.Out
+	if out == nil {
+		out = io.Discard
+	}
+	return &Handler{
+		runner: &monitor.Runner{Factory: f, Catalog: catalog.Default(), Options: opts}, log: log,
+		metrics: out, namespace: cfg.MetricsNamespace, selection: cfg.Metrics,
+	}, nil
 }
 
 // trigger is what the handler reads of its event: an EventBridge
@@ -139,6 +159,12 @@ func (h *Handler) Handle(ctx context.Context, t trigger) (monitor.Summary, error
 			"status", in.InstanceStatus, "quotas", in.Summary.MetricsCount, "violations", in.Summary.ViolationsCount,
 			"unknown", in.Summary.UnknownCount)
 	}
+	if errors.Is(err, engine.ErrIncomplete) {
+		// No Region was scanned: zero violations would be a claim, not a count.
+		log.Warn("no metric records: the run scanned no Region")
+	} else {
+		h.writeMetrics(log, rep, sum)
+	}
 	fields := []any{"run_id", sum.RunID, "instances", sum.Instances, "quotas", sum.Quotas,
 		"violations", sum.Violations, "unknown", sum.Unknown, "forecasts", sum.Forecasts, "alerts_sent", sum.AlertsSent,
 		"sinks_written", sum.SinksWritten, "api_calls", sum.APICalls, "throttled", sum.Throttled,
@@ -149,6 +175,19 @@ func (h *Handler) Handle(ctx context.Context, t trigger) (monitor.Summary, error
 	}
 	log.Info("run completed", fields...)
 	return sum, nil
+}
+
+// writeMetrics writes the run's metrics to the log as Embedded Metric
+// Format records. A record that cannot be written is logged; it never
+// fails the run, whose report is already stored.
+func (h *Handler) writeMetrics(log *slog.Logger, rep *quota.Report, sum monitor.Summary) {
+	run := emf.Run{Duration: time.Duration(sum.DurationMS) * time.Millisecond, APICalls: sum.APICalls, Throttled: sum.Throttled}
+	n, err := emf.Write(h.metrics, emf.Records(rep, run, h.selection, h.namespace))
+	if err != nil {
+		log.Error("metric records not written", "written", n, "error", err.Error())
+		return
+	}
+	log.Debug("metric records written", "records", n, "namespace", h.namespace)
 }
 
 // detail appends the run's own errors to a returned error, which is all

@@ -100,6 +100,8 @@ func (w *world) handler(t *testing.T, cfg lambdaconfig.Config, logs *bytes.Buffe
 		AWS: awsapi.Options{Region: "us-east-1", Endpoint: w.endpoint, StaticCredentials: &creds,
 			Rates: func(string, string) float64 { return 1000 }, MaxBackoff: 10 * time.Millisecond},
 		StoreEndpoint: w.endpoint,
+		// The metric records go where Lambda's stdout goes: the same log.
+		Out: logs,
 	}
 	h, err := newHandler(context.Background(), cfg, s, newLogger(logs, cfg.LogLevel))
 	if err != nil {
@@ -326,12 +328,18 @@ func TestNoRegionScannedFailsTheInvocation(t *testing.T) {
 	var logs bytes.Buffer
 	cfg := lambdaconfig.Default()
 	cfg.Regions = []string{"us-east-1"}
-	h, err := newHandler(context.Background(), cfg, offlineSetup(), newLogger(&logs, 0))
+	s := offlineSetup()
+	s.Out = &logs
+	h, err := newHandler(context.Background(), cfg, s, newLogger(&logs, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := invoke(t, h, "{}"); err == nil {
 		t.Fatal("an invocation that reached no Region succeeded")
+	}
+	// Its counts would all be 0: no metric says so.
+	if lines := emfLines(logs.String()); len(lines) > 0 || !strings.Contains(logs.String(), "no metric records") {
+		t.Errorf("a run that scanned no Region wrote metric records %q", lines)
 	}
 }
 

@@ -42,7 +42,7 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) int 
 	if err != nil {
 		return initFailed(log, getenv("AWS_LAMBDA_RUNTIME_API"), err)
 	}
-	h, err := newHandler(ctx, cfg, setup{}, log)
+	h, err := newHandler(ctx, cfg, setup{Out: stdout}, log)
 	if err != nil {
 		return initFailed(log, getenv("AWS_LAMBDA_RUNTIME_API"), err)
 	}

@@ -45,6 +45,7 @@ const usage = `cqmon: monitor Amazon Connect service quotas.
 Usage:
   cqmon scan      [flags]   measure every quota of every Connect instance in the account
   cqmon demo      [flags]   the same run against the built-in AWS simulator (no account needed)
+  cqmon serve     [flags]   scan on a schedule and serve the results to Prometheus (/metrics)
   cqmon catalog   [flags]   list every quota cqmon knows, and how its usage is measured
   cqmon history   [flags]   past runs, or one quota over time, from the history store
   cqmon simulate  [flags]   serve the AWS simulator for other tools
@@ -77,6 +78,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdScan(ctx, rest, stdout, stderr)
 	case "demo":
 		err = cmdDemo(ctx, rest, stdout, stderr)
+	case "serve":
+		err = cmdServe(ctx, rest, stdout, stderr)
 	case "catalog":
 		err = cmdCatalog(rest, stdout, stderr)
 	case "simulate":

@@ -159,25 +159,45 @@ func splitAll(values []string) []string {
 	return out
 }
 
+// scanFlags are the flags of a scan of a real account: the run's flags,
+// and which Regions to scan with which credentials. scan and serve share
+// them.
+type scanFlags struct {
+	*runFlags
+	regions listFlag
+	profile string
+}
+
+func addScanFlags(fs *flag.FlagSet) *scanFlags {
+	sf := &scanFlags{runFlags: addRunFlags(fs, "local")}
+	fs.Var(&sf.regions, "regions", "comma-separated Regions to scan (default: the SDK's configured Region)")
+	fs.StringVar(&sf.profile, "profile", "", "shared-config profile (default: the standard credential chain)")
+	return sf
+}
+
+// prepare checks the flags and builds the run's options and the client
+// factory.
+func (sf *scanFlags) prepare(ctx context.Context, stdout, stderr io.Writer) (monitor.Options, *awsapi.Factory, error) {
+	sf.cfg.Regions = sf.regions
+	opts, err := sf.options("local", stdout, stderr)
+	if err != nil {
+		return opts, nil, err
+	}
+	f, err := awsapi.NewFactory(ctx, awsapi.Options{Profile: sf.profile, Share: float64(sf.share)})
+	return opts, f, err
+}
+
 func cmdScan(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("scan", stderr)
-	rf := addRunFlags(fs, "local")
-	var regions listFlag
-	fs.Var(&regions, "regions", "comma-separated Regions to scan (default: the SDK's configured Region)")
-	profile := fs.String("profile", "", "shared-config profile (default: the standard credential chain)")
+	sf := addScanFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	rf.cfg.Regions = regions
-	opts, err := rf.options("local", stdout, stderr)
+	opts, f, err := sf.prepare(ctx, stdout, stderr)
 	if err != nil {
 		return err
 	}
-	f, err := awsapi.NewFactory(ctx, awsapi.Options{Profile: *profile, Share: float64(rf.share)})
-	if err != nil {
-		return err
-	}
-	return runAndPrint(ctx, f, opts, rf, stdout, stderr)
+	return runAndPrint(ctx, f, opts, sf.runFlags, stdout, stderr)
 }
 
 // runAndPrint runs the monitor and prints the report. A report that was

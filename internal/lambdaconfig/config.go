@@ -17,6 +17,7 @@ import (
 
 	"github.com/cqmon/cqmon/internal/alert"
 	"github.com/cqmon/cqmon/internal/awsapi"
+	"github.com/cqmon/cqmon/internal/emf"
 	"github.com/cqmon/cqmon/internal/engine"
 	"github.com/cqmon/cqmon/internal/monitor"
 	"github.com/cqmon/cqmon/internal/quota"
@@ -42,6 +43,11 @@ const (
 	EnvRateShare     = "CQMON_RATE_SHARE"
 	EnvMaxParents    = "CQMON_MAX_PARENTS"
 	EnvLogLevel      = "LOG_LEVEL"
+	// EnvMetricsNamespace is the CloudWatch namespace of the metrics each
+	// run writes to its log in Embedded Metric Format.
+	EnvMetricsNamespace = "CQMON_METRICS_NAMESPACE"
+	// EnvMetrics says which quotas get metrics (emf.ParseSelection).
+	EnvMetrics = "CQMON_METRICS"
 )
 
 // Vars lists every variable Load reads, in the order the documentation
@@ -50,6 +56,7 @@ var Vars = []string{
 	EnvThreshold, EnvTopicARN, EnvUseS3, EnvBucket, EnvUseDynamoDB, EnvTable,
 	EnvRegions, EnvLookback, EnvRemindAfter, EnvHysteresis, EnvHorizonDays, EnvMute,
 	EnvRetentionDays, EnvKMSKeyID, EnvRateShare, EnvMaxParents, EnvLogLevel,
+	EnvMetricsNamespace, EnvMetrics,
 }
 
 // Bounds of the values Validate accepts. The CloudFormation template's
@@ -118,6 +125,11 @@ type Config struct {
 	RateShare  float64
 	MaxParents int
 	LogLevel   slog.Level
+	// MetricsNamespace and Metrics say where and for which quotas each run
+	// writes its CloudWatch metrics (Embedded Metric Format records in the
+	// function's log).
+	MetricsNamespace string
+	Metrics          emf.Selection
 
 	// raw holds the variables as read, so messages quote what was written.
 	raw map[string]string
@@ -135,6 +147,9 @@ func Default() Config {
 		RateShare:     awsapi.DefaultShare,
 		MaxParents:    engine.DefaultMaxParents,
 		LogLevel:      slog.LevelInfo,
+
+		MetricsNamespace: emf.DefaultNamespace,
+		Metrics:          emf.DefaultSelection(),
 	}
 }
 
@@ -199,6 +214,14 @@ func (c *Config) set(name, v string) error {
 		c.Table = v
 	case EnvKMSKeyID:
 		c.KMSKeyID = v
+	case EnvMetricsNamespace:
+		c.MetricsNamespace = v
+	case EnvMetrics:
+		sel, serr := emf.ParseSelection(v)
+		if serr != nil {
+			return fmt.Errorf("%s: %w", name, serr)
+		}
+		c.Metrics = sel
 	case EnvRegions:
 		c.Regions = nil
 		for _, r := range strings.Split(v, ",") {
@@ -222,7 +245,10 @@ func (c *Config) set(name, v string) error {
 }
 
 var (
-	regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$`)
+	// namespacePattern: CloudWatch namespaces are 1-255 of these
+	// characters (PutMetricData's Namespace), and AWS/ is AWS's own.
+	namespacePattern = regexp.MustCompile(`^[A-Za-z0-9.\-_/#:]{1,255}$`)
+	regionPattern    = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$`)
 )
 
 // Validate checks every field and names each bad one by its variable and
@@ -286,6 +312,9 @@ func (c Config) Validate() error {
 	}
 	if c.MaxParents < 0 {
 		bad(EnvMaxParents, c.MaxParents, "is negative (0 means no bound)")
+	}
+	if !namespacePattern.MatchString(c.MetricsNamespace) || strings.HasPrefix(c.MetricsNamespace, "AWS/") {
+		bad(EnvMetricsNamespace, c.MetricsNamespace, "is not a CloudWatch namespace (1-255 of A-Z a-z 0-9 . - _ / # :, not starting AWS/)")
 	}
 	if len(errs) > 0 {
 		return errors.Join(errs...)

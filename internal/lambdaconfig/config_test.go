@@ -15,6 +15,7 @@ import (
 
 	"github.com/cqmon/cqmon/internal/alert"
 	"github.com/cqmon/cqmon/internal/collect"
+	"github.com/cqmon/cqmon/internal/emf"
 	"github.com/cqmon/cqmon/internal/store"
 )
 
@@ -50,6 +51,7 @@ func TestLoad(t *testing.T) {
 				EnvMute: "code:L-22922690\ninstance:acme-test", EnvRetentionDays: "30",
 				EnvKMSKeyID:  "arn:aws:kms:us-east-1:123456789012:key/0f4a8c4e-1d7b-4c9e-9a39-6b1f2c3d4e5f",
 				EnvRateShare: "0.25", EnvMaxParents: "0", EnvLogLevel: "debug",
+				EnvMetricsNamespace: "Contact/Quotas", EnvMetrics: "above:50",
 			},
 			want: func(c *Config) {
 				c.Regions = []string{"us-east-1", "eu-west-2"}
@@ -58,6 +60,8 @@ func TestLoad(t *testing.T) {
 				c.RetentionDays = 30
 				c.KMSKeyID = "arn:aws:kms:us-east-1:123456789012:key/0f4a8c4e-1d7b-4c9e-9a39-6b1f2c3d4e5f"
 				c.RateShare, c.MaxParents, c.LogLevel = 0.25, 0, slog.LevelDebug
+				c.MetricsNamespace = "Contact/Quotas"
+				c.Metrics, _ = emf.ParseSelection("above:50")
 			},
 		},
 		{
