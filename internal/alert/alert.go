@@ -49,6 +49,10 @@ type Config struct {
 	// Horizon: a quota under the threshold whose forecast reaches the
 	// limit within it alerts, marked forecast; 0 turns that off.
 	Horizon time.Duration
+	// AlertSingletons alerts about quotas whose limit is 1 and whose one
+	// item fills it (quota.Result.Singleton); by default they are only
+	// reported.
+	AlertSingletons bool
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
 }
@@ -109,8 +113,11 @@ const (
 	SeverityCritical Severity = "critical"
 	// SeverityEmergency: from 95% up to 100%.
 	SeverityEmergency Severity = "emergency"
-	// SeverityExceeded: at or over the limit, including any usage against
-	// a limit of 0.
+	// SeverityFull: usage exactly at the limit: nothing more fits, but
+	// nothing failed yet.
+	SeverityFull Severity = "full"
+	// SeverityExceeded: over the limit, including any usage against a
+	// limit of 0.
 	SeverityExceeded Severity = "exceeded"
 )
 
@@ -139,7 +146,26 @@ func SeverityOf(utilization, threshold float64) Severity {
 	return SeverityWarning
 }
 
-// Rank orders severities: 0 for ok or an unrecognised name, 5 for
+// severityOf is the band of a result: full when its usage is exactly
+// its limit, exceeded only over it (a utilization rounded to 100% from
+// just under the limit stays an emergency).
+func severityOf(r quota.Result, threshold float64) Severity {
+	if r.Utilization == nil {
+		return SeverityExceeded
+	}
+	s := SeverityOf(*r.Utilization, threshold)
+	if s == SeverityExceeded && r.Usage != nil && r.Limit != nil {
+		switch {
+		case r.Full():
+			return SeverityFull
+		case *r.Usage < *r.Limit:
+			return SeverityEmergency
+		}
+	}
+	return s
+}
+
+// Rank orders severities: 0 for ok or an unrecognised name, 6 for
 // exceeded.
 func (s Severity) Rank() int {
 	switch s {
@@ -151,8 +177,10 @@ func (s Severity) Rank() int {
 		return 3
 	case SeverityEmergency:
 		return 4
-	case SeverityExceeded:
+	case SeverityFull:
 		return 5
+	case SeverityExceeded:
+		return 6
 	}
 	return 0
 }

@@ -2,7 +2,6 @@ package alert
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -10,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+
+	"github.com/cqmon/cqmon/internal/quota"
 )
 
 // Channel delivers messages somewhere people or programs will see them.
@@ -75,20 +76,7 @@ func ParseSpec(s string) (Spec, error) {
 // ParseSpecs reads a comma- or newline-separated list of channels, as
 // given in an environment variable. The error names every bad entry.
 func ParseSpecs(list string) ([]Spec, error) {
-	var out []Spec
-	var errs []error
-	for _, f := range strings.FieldsFunc(list, func(r rune) bool { return r == ',' || r == '\n' }) {
-		if strings.TrimSpace(f) == "" {
-			continue
-		}
-		s, err := ParseSpec(f)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		out = append(out, s)
-	}
-	return out, errors.Join(errs...)
+	return quota.ParseList(list, ",\n", ParseSpec)
 }
 
 // Deps are what channels are built from; the caller builds the clients.

@@ -55,7 +55,7 @@ func (p *planner) forecastDecision(r quota.Result, key, st quota.AlertState, had
 	if r.Forecast != nil {
 		days = r.Forecast.DaysToLimit
 	}
-	within := r.Forecast != nil && horizon > 0 && days <= horizon
+	within := r.ForecastWithin(p.cfg.Horizon)
 	if !had {
 		if !within {
 			return Item{}, nil, false

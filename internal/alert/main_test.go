@@ -40,6 +40,13 @@ func unknown(code, name, reason string) quota.Result {
 	return r
 }
 
+// flowsAt is flows judged against a per-quota threshold.
+func flowsAt(usage, threshold float64) quota.Result {
+	d := quota.Definition{Key: "connect." + codeFlow, ServiceCode: "connect", Code: codeFlow, Name: "Contact flows per instance",
+		Adjustable: true, Scope: quota.ScopeInstance}
+	return quota.Evaluate(d, quota.Measurement{Value: usage}, quota.Limit{Value: 100, Source: quota.LimitInstance}, threshold)
+}
+
 func flows(usage float64) quota.Result {
 	return res(codeFlow, "Contact flows per instance", usage, 100, quota.LimitInstance, true)
 }

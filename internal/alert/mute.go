@@ -1,10 +1,7 @@
 package alert
 
 import (
-	"errors"
 	"fmt"
-	"path"
-	"regexp"
 	"strings"
 
 	"github.com/cqmon/cqmon/internal/quota"
@@ -35,8 +32,6 @@ type Mute struct {
 // String gives the mute in the syntax ParseMute reads.
 func (m Mute) String() string { return string(m.Kind) + ":" + m.Value }
 
-var keyPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]*$`)
-
 // ParseMute reads one entry: "code:L-12345678", "name:Rate of * API
 // requests" or "instance:acme-prod".
 func ParseMute(s string) (Mute, error) {
@@ -49,14 +44,14 @@ func ParseMute(s string) (Mute, error) {
 	m := Mute{Kind: MuteKind(strings.ToLower(strings.TrimSpace(kind))), Value: value}
 	switch m.Kind {
 	case MuteCode:
-		if up := strings.ToUpper(value); quota.ValidCode(up) {
-			m.Value = up
-		} else if !keyPattern.MatchString(value) {
-			return Mute{}, fmt.Errorf("mute %q: %q is neither a quota code (L- and 8 hex digits) nor a catalog key", entry, value)
+		ref, err := quota.ParseQuotaRef(value)
+		if err != nil {
+			return Mute{}, fmt.Errorf("mute %q: %w", entry, err)
 		}
+		m.Value = ref
 	case MuteName:
-		if _, err := path.Match(value, ""); err != nil {
-			return Mute{}, fmt.Errorf("mute %q: bad pattern: %w", entry, err)
+		if err := quota.CheckGlob(value); err != nil {
+			return Mute{}, fmt.Errorf("mute %q: %w", entry, err)
 		}
 	case MuteInstance:
 	default:
@@ -70,20 +65,7 @@ func ParseMute(s string) (Mute, error) {
 // contains a comma can be matched with ? in its place. The error names
 // every bad entry.
 func ParseMutes(list string) ([]Mute, error) {
-	var out []Mute
-	var errs []error
-	for _, f := range strings.FieldsFunc(list, func(r rune) bool { return r == ',' || r == '\n' }) {
-		if strings.TrimSpace(f) == "" {
-			continue
-		}
-		m, err := ParseMute(f)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		out = append(out, m)
-	}
-	return out, errors.Join(errs...)
+	return quota.ParseList(list, ",\n", ParseMute)
 }
 
 // Matches reports whether the mute silences result r of the given instance
@@ -93,8 +75,7 @@ func (m Mute) Matches(r quota.Result, instanceID, alias string) bool {
 	case MuteCode:
 		return r.QuotaID() == m.Value
 	case MuteName:
-		ok, _ := path.Match(strings.ToLower(m.Value), strings.ToLower(r.QuotaName))
-		return ok
+		return quota.MatchName(m.Value, r.QuotaName)
 	case MuteInstance:
 		return instanceID != "" && (m.Value == instanceID || strings.EqualFold(m.Value, alias))
 	}

@@ -148,7 +148,7 @@ func (p *planner) plan(m Message, results []quota.Result) (Delivery, bool) {
 	d := Delivery{}
 	var regions []string
 	for _, r := range results {
-		if muted(p.cfg.Mutes, r, m.InstanceID, m.InstanceAlias) {
+		if muted(p.cfg.Mutes, r, m.InstanceID, m.InstanceAlias) || r.Singleton && !p.cfg.AlertSingletons {
 			continue
 		}
 		region := m.Region
@@ -220,12 +220,13 @@ func (p *planner) decide(r quota.Result, key quota.AlertState, st quota.AlertSta
 		it.Mark = MarkUnknown
 		return it, nil
 	}
+	th := p.threshold(r)
 	u, high := p.level(r)
 	if !high {
 		if it, put, ok := p.forecastDecision(r, key, st, had, u); ok {
 			return it, put
 		}
-		if had && u < p.cfg.Threshold-p.cfg.Hysteresis {
+		if had && u < th-p.cfg.Hysteresis {
 			it.Mark, it.Severity = MarkRecovered, SeverityOK
 			rec := st
 			rec.RecoveredAt = p.now
@@ -236,10 +237,7 @@ func (p *planner) decide(r quota.Result, key quota.AlertState, st quota.AlertSta
 	if had && Severity(st.LastSeverity) == SeverityForecast {
 		had = false // the forecast came true: a violation is new news
 	}
-	it.Severity = SeverityExceeded
-	if r.Utilization != nil {
-		it.Severity = SeverityOf(u, p.cfg.Threshold)
-	}
+	it.Severity = severityOf(r, th)
 	switch {
 	case !had:
 		it.Mark, it.Since, it.Previous = MarkNew, p.now, ""
@@ -257,14 +255,23 @@ func (p *planner) decide(r quota.Result, key quota.AlertState, st quota.AlertSta
 	return it, &put
 }
 
-// level returns a result's utilization and whether it is at or above the
+// threshold is the threshold a result was judged against (a per-quota
+// rule's, or the run's), else the configured one.
+func (p *planner) threshold(r quota.Result) float64 {
+	if r.Threshold > 0 {
+		return r.Threshold
+	}
+	return p.cfg.Threshold
+}
+
+// level returns a result's utilization and whether it is at or above its
 // threshold. A violation without utilization is usage against a limit of
 // 0; a result without utilization otherwise counts as 0%.
 func (p *planner) level(r quota.Result) (float64, bool) {
 	if r.Utilization == nil {
 		return 0, r.Status == quota.StatusViolation
 	}
-	return *r.Utilization, *r.Utilization >= p.cfg.Threshold
+	return *r.Utilization, *r.Utilization >= p.threshold(r)
 }
 
 func util(r quota.Result) float64 {

@@ -121,7 +121,7 @@ func (m Message) Text() string {
 	if s.UnknownCount > 0 {
 		fmt.Fprintf(&b, "• Unknown: %d\n", s.UnknownCount)
 	}
-	fmt.Fprintf(&b, "\nSeverity bands: warning %s-85%%, high 85-90%%, critical 90-95%%, emergency 95-100%%, exceeded 100%% and over.\n",
+	fmt.Fprintf(&b, "\nSeverity bands: warning %s-85%%, high 85-90%%, critical 90-95%%, emergency 95-100%%, full at the limit, exceeded over it.\n",
 		quota.FormatNumber(m.Threshold))
 	if m.RunID != "" {
 		fmt.Fprintf(&b, "cqmon run %s\n", m.RunID)
@@ -150,8 +150,14 @@ func (m Message) violation(b *strings.Builder, it Item) {
 	if r.Reason != "" {
 		detail = append(detail, r.Reason)
 	}
+	if r.Threshold > 0 && r.Threshold != m.Threshold {
+		detail = append(detail, "threshold "+quota.FormatNumber(r.Threshold)+"%")
+	}
 	if !r.Adjustable {
 		detail = append(detail, "not adjustable: reduce usage")
+	}
+	if r.IncreaseRequest != nil {
+		detail = append(detail, r.IncreaseRequest.String())
 	}
 	fmt.Fprintf(b, "    %s\n", strings.Join(detail, "; "))
 	if u := IncreaseURL(r, m.regionOf(r)); u != "" {

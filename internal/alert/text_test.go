@@ -59,9 +59,12 @@ func goldenCases(t *testing.T) map[string]Message {
 		t.Fatal(err)
 	}
 
+	requested := flows(147)
+	requested.IncreaseRequest = &quota.IncreaseRequest{ID: "req-1", CaseID: "case-1", Status: "CASE_OPENED",
+		DesiredValue: 150, RequestedAt: time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)}
 	return map[string]Message{
 		"new": only(t, at(t0), report(instance(instA, "acme-prod",
-			flows(147), lambdas(42), users(10), queues, rate, zero))),
+			requested, lambdas(42), users(10), queues, rate, zero, flowsAt(72, 70)))),
 		"escalated": only(t, at(t0), report(instance(instA, "acme-prod", flows(92), lambdas(42))),
 			state(codeFlow, SeverityWarning, longAgo, t0.Add(-time.Hour), 81),
 			state(codeLamb, SeverityWarning, longAgo, t0.Add(-time.Hour), 84)),

@@ -315,6 +315,18 @@ func (l *Limits) unread(d quota.Definition, what string, err error) quota.Limit 
 	return quota.Limit{Err: errors.New(msg)}
 }
 
+// Answered returns the service codes whose applied values and AWS
+// defaults Service Quotas listed: the services it knows in this Region.
+func (l *Limits) Answered(codes []string) []string {
+	var out []string
+	for _, c := range codes {
+		if l.listed[c] {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 // UsageMetric returns the CloudWatch metric Service Quotas names as the
 // usage of an account-level quota, if it names one.
 func (l *Limits) UsageMetric(d quota.Definition) *sqtypes.MetricInfo {

@@ -34,6 +34,9 @@ type Config struct {
 	Regions []string
 	// Threshold in percent (1–99): a quota at or above it is a violation.
 	Threshold float64
+	// ThresholdRules override Threshold for the quotas they match; see
+	// quota.Thresholds for the precedence.
+	ThresholdRules []quota.ThresholdRule
 	// Lookback is the window for peak-over-window metrics.
 	Lookback time.Duration
 	// Concurrency bounds the calls in flight at once.
@@ -53,6 +56,11 @@ func DefaultConfig() Config {
 	return Config{Threshold: DefaultThreshold, Lookback: DefaultLookback, Concurrency: DefaultConcurrency, MaxParents: DefaultMaxParents, Margin: DefaultMargin}
 }
 
+// Thresholds returns the run's threshold resolution.
+func (c Config) Thresholds() quota.Thresholds {
+	return quota.Thresholds{Global: c.Threshold, Rules: c.ThresholdRules}
+}
+
 var regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$`)
 
 // Validate checks every field and names the first bad one with its value.
@@ -64,6 +72,11 @@ func (c Config) Validate() error {
 	}
 	if !quota.InRange(c.Threshold, 1, 99) {
 		return fmt.Errorf("threshold: %v is outside 1–99 (percent)", c.Threshold)
+	}
+	for _, t := range c.ThresholdRules {
+		if t.Percent < quota.MinThreshold || t.Percent > quota.MaxThreshold {
+			return fmt.Errorf("threshold-for: %s: %v is outside 1–99 (percent)", t, t.Percent)
+		}
 	}
 	if c.Lookback < time.Minute || c.Lookback > MaxLookback {
 		return fmt.Errorf("lookback: %s is outside 1m–%s", quota.FormatDuration(c.Lookback), quota.FormatDuration(MaxLookback))

@@ -303,6 +303,9 @@ func TestConfigValidate(t *testing.T) {
 		{"lookback too short", func(c *Config) { c.Lookback = time.Second }, "lookback: 1s is outside 1m–14d"},
 		{"bad region", func(c *Config) { c.Regions = []string{"us-east-1", "mars"} }, `regions: "mars" is not an AWS Region name (like us-east-1)`},
 		{"concurrency", func(c *Config) { c.Concurrency = 0 }, "concurrency: 0 is outside 1–64"},
+		{"per-quota threshold", func(c *Config) {
+			c.ThresholdRules = []quota.ThresholdRule{{Kind: quota.ThresholdCode, Quota: "L-9A46857E", Percent: 0.5}}
+		}, "threshold-for: code:L-9A46857E=0.5: 0.5 is outside 1–99 (percent)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

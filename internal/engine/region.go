@@ -56,6 +56,7 @@ func (e *Engine) scanRegion(ctx context.Context, region string, now time.Time) r
 	// Service Quotas is read while the counts run; the decisions that need
 	// a limit (per-parent calls, bounds, usage metrics) wait for it.
 	var limits *collect.Limits
+	var requests quota.Requests
 	noLimit := map[string]error{}
 	go func() {
 		defer close(ready)
@@ -71,6 +72,11 @@ func (e *Engine) scanRegion(ctx context.Context, region string, now time.Time) r
 			rr.unknown = append(rr.unknown, d.Key)
 			rr.errors = append(rr.errors, quota.RunError{Region: region, Scope: "catalog",
 				Message: fmt.Sprintf("Service Quotas does not know %s for %q; its documented default is used", d.Code, d.Name)})
+		}
+		var reqProblems []collect.LimitProblem
+		requests, reqProblems = collect.LoadRequests(ctx, clients.ServiceQuotas, limits.Answered(quota.ServiceCodes(defs)), now)
+		for _, p := range reqProblems {
+			rr.errors = append(rr.errors, quota.RunError{Region: region, Scope: "increase requests", Message: p.ServiceCode + ": " + awsapi.Reason(p.Err)})
 		}
 		e.paceFromAppliedRates(region, defs, limits)
 		// A quota whose limit cannot be known anywhere is not measured
@@ -100,9 +106,20 @@ func (e *Engine) scanRegion(ctx context.Context, region string, now time.Time) r
 		return measurement(got, t)
 	}
 
+	thresholds := e.Config.Thresholds()
+	evaluate := func(d quota.Definition, in *quota.Instance) quota.Result {
+		id := ""
+		if in != nil {
+			id = in.ID
+		}
+		l := limits.For(d, in)
+		r := quota.Evaluate(d, measure(d, id), l, thresholds.For(d, l.Name, in))
+		r.IncreaseRequest = requests.For(d, in)
+		return r
+	}
 	for _, d := range defs {
 		if !d.PerInstance() {
-			r := quota.Evaluate(d, measure(d, ""), limits.For(d, nil), e.Config.Threshold)
+			r := evaluate(d, nil)
 			r.Region = region
 			rr.account = append(rr.account, r)
 		}
@@ -117,7 +134,7 @@ func (e *Engine) scanRegion(ctx context.Context, region string, now time.Time) r
 				if !d.PerInstance() {
 					continue
 				}
-				ir.Metrics = append(ir.Metrics, quota.Evaluate(d, measure(d, in.ID), limits.For(d, &in), e.Config.Threshold))
+				ir.Metrics = append(ir.Metrics, evaluate(d, &in))
 			}
 		}
 		SortResults(ir.Metrics)
@@ -255,6 +272,7 @@ func (e *Engine) safelyUnder(defs []quota.Definition, limits *collect.Limits, ac
 	for _, d := range defs {
 		byMeasure[d.Usage.Measure] = d
 	}
+	thresholds := e.Config.Thresholds()
 	byID := map[string]*quota.Instance{}
 	for i := range active {
 		byID[active[i].ID] = &active[i]
@@ -264,10 +282,11 @@ func (e *Engine) safelyUnder(defs []quota.Definition, limits *collect.Limits, ac
 		if !ok {
 			return false
 		}
-		l := limits.For(d, byID[instanceID])
+		in := byID[instanceID]
+		l := limits.For(d, in)
 		if l.Err != nil || l.Value <= 0 {
 			return false
 		}
-		return v/l.Value*100 < e.Config.Threshold-e.Config.Margin
+		return v/l.Value*100 < thresholds.For(d, l.Name, in)-e.Config.Margin
 	}
 }

@@ -81,6 +81,11 @@ func (o Options) Validate() error {
 			return err
 		}
 	}
+	for _, t := range o.Engine.ThresholdRules {
+		if t.Percent <= o.Alert.Hysteresis {
+			return fmt.Errorf("threshold-for: %s: the threshold is not above the hysteresis %v, so the quota could never recover", t, o.Alert.Hysteresis)
+		}
+	}
 	if o.StoreOptions.Retention < 0 {
 		return fmt.Errorf("retention: %s is negative", o.StoreOptions.Retention)
 	}

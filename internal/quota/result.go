@@ -72,6 +72,17 @@ type Result struct {
 	// Forecast is when the usage's trend reaches the limit, from the
 	// quota's history; nil when there is no trend to tell (ForecastOf).
 	Forecast *Forecast `json:"forecast"`
+	// Threshold is the threshold this row was judged against (percent):
+	// the global one or the per-quota rule that matched (see Thresholds).
+	Threshold float64 `json:"threshold"`
+	// Singleton is set when the limit is 1 and its one item fills it (the
+	// one Pinpoint application an instance may have): a violation by
+	// design, reported but not alerted unless asked for.
+	Singleton bool `json:"singleton,omitempty"`
+	// IncreaseRequest is the newest open, else the newest, increase
+	// request of the last 90 days for this quota (and this instance, for
+	// resource-level requests).
+	IncreaseRequest *IncreaseRequest `json:"increase_request,omitempty"`
 }
 
 // Evaluate turns a measurement and a limit into a Result. A quota is a
@@ -87,6 +98,7 @@ func Evaluate(d Definition, m Measurement, l Limit, threshold float64) Result {
 		Approximate: m.Approximate,
 		Note:        m.Note,
 		Adjustable:  d.Adjustable,
+		Threshold:   threshold,
 	}
 	if d.Code != "" {
 		code := d.Code
@@ -123,6 +135,7 @@ func Evaluate(d Definition, m Measurement, l Limit, threshold float64) Result {
 		if m.Breach != "" {
 			r.Status, r.Reason = StatusViolation, m.Breach
 		}
+		r.Singleton = limit == 1 && usage == 1
 	case usage > 0:
 		r.Status = StatusViolation
 		r.Reason = fmt.Sprintf("usage %s against a limit of 0", FormatNumber(usage))
@@ -131,6 +144,11 @@ func Evaluate(d Definition, m Measurement, l Limit, threshold float64) Result {
 		r.Note = joinNote(r.Note, "the limit is 0: this feature cannot be used until the quota is raised")
 	}
 	return r
+}
+
+// Full reports whether a known usage sits exactly at its limit.
+func (r Result) Full() bool {
+	return r.Usage != nil && r.Limit != nil && *r.Limit > 0 && *r.Usage == *r.Limit
 }
 
 func joinNote(a, b string) string {

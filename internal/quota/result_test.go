@@ -87,6 +87,7 @@ func TestEvaluate(t *testing.T) {
 			got := Evaluate(tt.def, tt.m, tt.l, tt.threshold)
 			want := tt.want
 			want.ServiceCode, want.QuotaName, want.Key, want.Scope = tt.def.ServiceCode, tt.def.Name, tt.def.Key, tt.def.Scope
+			want.Threshold = tt.threshold
 			if tt.def.Code != "" {
 				want.QuotaCode = ptr(tt.def.Code)
 			}

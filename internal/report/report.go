@@ -51,11 +51,11 @@ func Table(w io.Writer, rep *quota.Report) error {
 		s := in.Summary
 		bw.printf("  %d quotas, %d violation(s), %d unknown, max %s, average %s\n",
 			s.MetricsCount, s.ViolationsCount, s.UnknownCount, pct(&s.MaxUtilization), pct(&s.AvgUtilization))
-		results(bw, in.Metrics, false)
+		results(bw, in.Metrics, rep.Threshold, false)
 	}
 	if len(rep.Account.Metrics) > 0 {
 		bw.printf("\nACCOUNT %s\n", account)
-		results(bw, rep.Account.Metrics, true)
+		results(bw, rep.Account.Metrics, rep.Threshold, true)
 	}
 	if len(rep.Errors) > 0 {
 		bw.printf("\nRUN ERRORS\n")
@@ -71,7 +71,7 @@ func Table(w io.Writer, rep *quota.Report) error {
 	return bw.err
 }
 
-func results(bw *errWriter, rs []quota.Result, withRegion bool) {
+func results(bw *errWriter, rs []quota.Result, threshold float64, withRegion bool) {
 	var buf bytes.Buffer
 	defer func() { writeTrimmed(bw, buf.Bytes()) }()
 	tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', 0)
@@ -89,7 +89,7 @@ func results(bw *errWriter, rs []quota.Result, withRegion bool) {
 		if r.Approximate {
 			usage = "~" + usage
 		}
-		cols := []string{strings.ToUpper(string(r.Status)), r.QuotaName, code, usage, num(r.Limit), pct(r.Utilization), orDash(string(r.LimitSource)), detail(r)}
+		cols := []string{strings.ToUpper(string(r.Status)), r.QuotaName, code, usage, num(r.Limit), pct(r.Utilization), orDash(string(r.LimitSource)), detail(r, threshold)}
 		if withRegion {
 			cols = append(cols[:1], append([]string{r.Region}, cols[1:]...)...)
 		}
@@ -99,14 +99,24 @@ func results(bw *errWriter, rs []quota.Result, withRegion bool) {
 }
 
 // detail is the last column: when the quota's trend reaches the limit,
-// why a result is unknown, where a per-parent maximum sits, and notes.
-func detail(r quota.Result) string {
+// why a result is unknown, a threshold of its own, where a per-parent
+// maximum sits, an increase request, and notes.
+func detail(r quota.Result, threshold float64) string {
 	var parts []string
 	if r.Forecast != nil {
 		parts = append(parts, r.Forecast.Short())
 	}
 	if r.Reason != "" {
 		parts = append(parts, r.Reason)
+	}
+	if r.Threshold > 0 && r.Threshold != threshold {
+		parts = append(parts, "threshold "+quota.FormatNumber(r.Threshold)+"%")
+	}
+	if r.Singleton {
+		parts = append(parts, "its one item fills a limit of 1 (alerts only with --alert-singletons)")
+	}
+	if r.IncreaseRequest != nil {
+		parts = append(parts, r.IncreaseRequest.String())
 	}
 	if r.Parent != "" {
 		parts = append(parts, "max at "+r.Parent)

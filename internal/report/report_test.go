@@ -19,13 +19,15 @@ func sampleReport() *quota.Report {
 	}
 	prod := []quota.Result{
 		quota.Evaluate(def("connect.contact_flows", "L-22922690", "Contact flows per instance"), quota.Measurement{Value: 147}, quota.Limit{Value: 100, Source: quota.LimitAWSDefault}, 80),
-		quota.Evaluate(def("connect.users", "L-9A46857E", "Users per instance"), quota.Measurement{Value: 1700}, quota.Limit{Value: 2000, Source: quota.LimitInstance}, 80),
+		quota.Evaluate(def("connect.users", "L-9A46857E", "Users per instance"), quota.Measurement{Value: 1700}, quota.Limit{Value: 2000, Source: quota.LimitInstance}, 70),
+		quota.Evaluate(def("connect.integration_associations.PINPOINT_APP", "", "Amazon Pinpoint applications per instance"), quota.Measurement{Value: 1}, quota.Limit{Value: 1, Source: quota.LimitCatalog}, 80),
 		quota.Evaluate(def("connect.task_templates", "", "Task templates per instance"), quota.Measurement{Value: 3}, quota.Limit{Value: 50, Source: quota.LimitCatalog, Note: "limit is the documented default: AWS publishes no Service Quotas code for this quota"}, 80),
 		quota.Evaluate(def("connect.lambda_functions", "L-E3D2F503", "AWS Lambda functions per instance"), quota.Measurement{Err: errors.New("access denied: connect:ListLambdaFunctions (AccessDeniedException)")}, quota.Limit{Value: 50, Source: quota.LimitAWSDefault}, 80),
 		quota.Evaluate(def("connect.concurrent_chats", "L-D4BA6F6E", "Concurrent active chats per instance"), quota.Measurement{Value: 0, Note: "no datapoints in the last 1h: Connect publishes ConcurrentActiveChats only when there is activity, read as 0"}, quota.Limit{Value: 500, Source: quota.LimitAccount}, 80),
 	}
 	prod[1].Forecast = &quota.Forecast{DaysToLimit: 25, DaysLow: 20.4, DaysHigh: 33.1, SlopePerDay: 12, Points: 30,
 		Since: t0.Add(-29 * 24 * time.Hour), Method: quota.ForecastMethod}
+	prod[0].IncreaseRequest = &quota.IncreaseRequest{ID: "a1b2", CaseID: "case-1", Status: "CASE_OPENED", DesiredValue: 150, RequestedAt: time.Date(2026, 11, 20, 8, 30, 0, 0, time.UTC)}
 	acct := quota.Evaluate(quota.Definition{Key: "connect.instances", ServiceCode: "connect", Code: "L-AA17A6B9", Name: "Amazon Connect instance count", Scope: quota.ScopeAccount}, quota.Measurement{Value: 2}, quota.Limit{Value: 10, Source: quota.LimitAccount}, 80)
 	acct.Region = "us-east-1"
 	rep := &quota.Report{

@@ -236,7 +236,7 @@ func TestUnknownOperations(t *testing.T) {
 		wantCode                          string // where the protocol puts it: header or body
 	}{
 		{"connect route", "connect", "/contact/list", "", "", 404, "UnknownOperationException"},
-		{"service quotas target", "servicequotas", "/", "ServiceQuotasV20190624.RequestServiceQuotaIncrease", "{}", 400, "UnknownOperationException"},
+		{"service quotas target", "servicequotas", "/", "ServiceQuotasV20190624.DeleteServiceQuotaIncreaseRequestFromTemplate", "{}", 400, "UnknownOperationException"},
 		{"cloudwatch operation", "monitoring", "/service/GraniteServiceVersion20100801/operation/ListMetrics", "", "", 404, "UnknownOperationException"},
 		{"sts action", "sts", "/", "", "Action=AssumeRole&Version=2011-06-15", 400, "InvalidAction"},
 		{"unknown service", "lambda", "/", "", "", 403, "InvalidSignatureException"},

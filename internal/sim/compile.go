@@ -42,6 +42,7 @@ type world struct {
 	byRef       map[string]*instance // id and alias
 	quotas      map[string]*quotaService
 	unavailable map[string]bool
+	requests    []quotaRequest
 	series      []*series
 	throttleOff bool
 	rates       []RateRule

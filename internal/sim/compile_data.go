@@ -85,6 +85,13 @@ func compileQuotas(w *world, sq *ServiceQuotas) error {
 		}
 		w.unavailable[code] = true
 	}
+	for i, r := range sq.Requests {
+		req, err := compileRequest(w, fmt.Sprintf("serviceQuotas.requests[%d]", i), i, r)
+		if err != nil {
+			return err
+		}
+		w.requests = append(w.requests, req)
+	}
 	return nil
 }
 

@@ -128,6 +128,28 @@ type ServiceQuotas struct {
 	Services map[string]QuotaService `json:"services,omitempty"`
 	// Unavailable service codes answer NoSuchResourceException.
 	Unavailable []string `json:"unavailable,omitempty"`
+	// Requests are the increase requests already filed when the scenario
+	// starts; RequestServiceQuotaIncrease adds to them.
+	Requests []QuotaRequest `json:"requests,omitempty"`
+}
+
+// QuotaRequest is one increase request.
+type QuotaRequest struct {
+	// ID defaults to a generated one.
+	ID string `json:"id,omitempty"`
+	// Region defaults to the instance's Region, else the first Region.
+	Region  string `json:"region,omitempty"`
+	Service string `json:"service"`
+	Code    string `json:"code"`
+	// Instance (id or alias) makes it a resource-level request for that
+	// instance; empty means account level.
+	Instance     string  `json:"instance,omitempty"`
+	DesiredValue float64 `json:"desiredValue"`
+	// Status is one of Service Quotas' request statuses; default PENDING.
+	Status string `json:"status,omitempty"`
+	CaseID string `json:"caseId,omitempty"`
+	// Ago is how long before the server clock it was filed ("240h").
+	Ago string `json:"ago"`
 }
 
 // QuotaService is one Service Quotas service code.

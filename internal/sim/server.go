@@ -37,6 +37,11 @@ type Server struct {
 	log         *slog.Logger
 	seq         atomic.Uint64
 
+	// reqMu guards requests: the increase requests, which
+	// RequestServiceQuotaIncrease adds to.
+	reqMu    sync.Mutex
+	requests []quotaRequest
+
 	mu      sync.Mutex
 	stats   map[OpKey]*OpStats
 	recent  map[OpKey][]time.Time
@@ -78,6 +83,7 @@ func New(sc *Scenario, opts ...Option) *Server {
 		rng:     rand.New(rand.NewPCG(1, 2)),
 	}
 	s.throttleOff = w.throttleOff
+	s.requests = append([]quotaRequest(nil), w.requests...)
 	for _, o := range opts {
 		o(s)
 	}

@@ -26,6 +26,10 @@ type quotasInput struct {
 	QuotaAppliedAtLevel string
 	MaxResults          *int
 	NextToken           string
+	// ListRequestedServiceQuotaChangeHistory and RequestServiceQuotaIncrease.
+	Status                string
+	QuotaRequestedAtLevel string
+	DesiredValue          *float64
 }
 
 func quotasError(code, msg string) *apiError {
@@ -41,6 +45,9 @@ func (s *Server) serveQuotas(rw http.ResponseWriter, req *request) {
 		"GetServiceQuota":             s.getServiceQuota,
 		"ListAWSDefaultServiceQuotas": s.listDefaultQuotas,
 		"GetAWSDefaultServiceQuota":   s.getDefaultQuota,
+
+		"ListRequestedServiceQuotaChangeHistory": s.listRequests,
+		"RequestServiceQuotaIncrease":            s.requestIncrease,
 	}
 	h := handlers[op]
 	if !ok || h == nil || req.r.Method != http.MethodPost {
