@@ -20,21 +20,23 @@ type policyStatement struct {
 	Resource string   `json:"Resource"`
 }
 
-// cmdIAMPolicy prints the least-privilege policy a scan needs. The list
-// comes from the collectors' API interfaces, so it cannot drift from the
-// calls the code makes. A scan discovers every instance of the account, so
-// the statement covers all resources.
+// cmdIAMPolicy prints the least-privilege policy a scan needs, or with
+// --request-increase the one request-increase needs: a separate policy,
+// for people, never for the scan's or the Lambda's role. The lists come
+// from the API interfaces, so they cannot drift from the calls the code
+// makes. A scan discovers every instance of the account, so the statement
+// covers all resources.
 func cmdIAMPolicy(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("iam-policy", stderr)
+	increase := fs.Bool("request-increase", false, "print the policy of cqmon request-increase (files increase requests) instead of the scan's")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	doc := policyDocument{
-		Version: "2012-10-17",
-		Statement: []policyStatement{{
-			Sid: "CqmonReadOnlyScan", Effect: "Allow", Action: collect.IAMActions(), Resource: "*",
-		}},
+	st := policyStatement{Sid: "CqmonReadOnlyScan", Effect: "Allow", Action: collect.IAMActions(), Resource: "*"}
+	if *increase {
+		st = policyStatement{Sid: "CqmonRequestIncrease", Effect: "Allow", Action: collect.IncreaseActions(), Resource: "*"}
 	}
+	doc := policyDocument{Version: "2012-10-17", Statement: []policyStatement{st}}
 	enc := json.NewEncoder(stdout)
 	enc.SetIndent("", "  ")
 	return enc.Encode(doc)

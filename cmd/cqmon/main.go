@@ -31,6 +31,9 @@ const (
 	// exitDelivery: the run completed and its report was printed, but its
 	// history could not be stored or an alert could not be delivered.
 	exitDelivery = 3
+	// exitFailOn: the run completed, printed and stored everything, and
+	// found a row of a kind named by --fail-on.
+	exitFailOn = 4
 )
 
 func main() {
@@ -49,13 +52,16 @@ Usage:
   cqmon catalog   [flags]   list every quota cqmon knows, and how its usage is measured
   cqmon history   [flags]   past runs, or one quota over time, from the history store
   cqmon simulate  [flags]   serve the AWS simulator for other tools
-  cqmon iam-policy          print the IAM policy a scan needs (read-only)
+  cqmon request-increase    ask Service Quotas to raise one quota (prints the request; sends it with --yes)
+  cqmon iam-policy          print the IAM policy a scan needs (read-only); --request-increase: the
+                            policy request-increase needs
   cqmon bench     [flags]   measure scans of simulated accounts: time, calls, memory
   cqmon help
 
 Run "cqmon <command> -h" for a command's flags.
 Exit status: 0 run completed (violations or not), 1 run could not complete, 2 bad usage,
-3 run completed but storing history or delivering alerts failed.
+3 run completed but storing history or delivering alerts failed, 4 run completed and found
+a row --fail-on names. When several apply, the lowest wins.
 `
 
 // usageError marks errors that exit with exitUsage.
@@ -90,6 +96,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdBench(ctx, rest, stdout, stderr)
 	case "bench-one":
 		err = cmdBenchOne(ctx, rest, stdout, stderr)
+	case "request-increase":
+		err = cmdRequestIncrease(ctx, rest, stdout, stderr)
 	case "iam-policy":
 		err = cmdIAMPolicy(rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
@@ -101,6 +109,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	var ue usageError
 	var de deliveryError
+	var fe failOnError
 	switch {
 	case err == nil:
 		return exitOK
@@ -112,6 +121,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case errors.As(err, &de):
 		fmt.Fprintf(stderr, "cqmon %s: %v (see the report's errors)\n", args[0], err)
 		return exitDelivery
+	case errors.As(err, &fe):
+		fmt.Fprintf(stderr, "cqmon %s: %v\n", args[0], err)
+		return exitFailOn
 	default:
 		fmt.Fprintf(stderr, "cqmon %s: %v\n", args[0], err)
 		return exitIncomplete

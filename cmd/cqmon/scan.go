@@ -39,6 +39,9 @@ type runFlags struct {
 	mutes       multiFlag
 	timeout     durationFlag
 	horizon     durationFlag
+	thresholds  multiFlag
+	singletons  bool
+	failOn      failOnFlag
 }
 
 // multiFlag is a flag that may be given several times; each value may
@@ -90,6 +93,9 @@ func addRunFlags(fs *flag.FlagSet, defaultStore string) *runFlags {
 	})
 	fs.Var(&rf.mutes, "mute", "never alert for: code:L-XXXXXXXX, name:<glob>, instance:<id or alias>; repeatable")
 	fs.Var(&rf.timeout, "timeout", "deadline of the whole run: what is measured by then is reported, the rest is unknown, and the exit status is 1")
+	fs.Var(&rf.thresholds, "threshold-for", "threshold of some quotas: code:L-XXXXXXXX=N, name:<glob>=N or instance:<id or alias>/code:L-XXXXXXXX=N; repeatable (instance beats code beats name beats --threshold)")
+	fs.BoolVar(&rf.singletons, "alert-singletons", false, "alert about quotas whose limit is 1 and whose one item fills it (reported either way)")
+	fs.Var(&rf.failOn, "fail-on", "exit 4 after printing and storing when a row is a violation, forecast or unknown; repeatable")
 	return rf
 }
 
@@ -98,6 +104,13 @@ func addRunFlags(fs *flag.FlagSet, defaultStore string) *runFlags {
 func (rf *runFlags) options(defaultStore string, stdout io.Writer, stderr io.Writer) (monitor.Options, error) {
 	rf.cfg.Lookback = time.Duration(rf.lookback)
 	rf.cfg.Threshold, rf.cfg.Margin = float64(rf.threshold), float64(rf.margin)
+	for _, v := range rf.thresholds {
+		t, err := quota.ParseThreshold(v)
+		if err != nil {
+			return monitor.Options{}, usagef("threshold-for: %v", err)
+		}
+		rf.cfg.ThresholdRules = append(rf.cfg.ThresholdRules, t)
+	}
 	if !quota.InRange(float64(rf.share), 0.05, 1) {
 		return monitor.Options{}, usagef("rate-share: %v is outside 0.05-1", rf.share)
 	}
@@ -126,6 +139,7 @@ func (rf *runFlags) options(defaultStore string, stdout io.Writer, stderr io.Wri
 	o.Alert = alert.DefaultConfig()
 	o.Alert.RemindAfter, o.Alert.Hysteresis = time.Duration(rf.remindAfter), float64(rf.hysteresis)
 	o.Alert.Horizon = time.Duration(rf.horizon)
+	o.Alert.AlertSingletons = rf.singletons
 	for _, m := range rf.mutes {
 		ms, err := alert.ParseMutes(m)
 		if err != nil {
@@ -235,7 +249,10 @@ func runAndPrint(ctx context.Context, f *awsapi.Factory, opts monitor.Options, r
 	if errors.Is(runErr, monitor.ErrDelivery) {
 		return deliveryError{runErr}
 	}
-	return runErr
+	if runErr != nil {
+		return runErr
+	}
+	return rf.failOn.check(rep, opts.Alert)
 }
 
 // deliveryError marks a run that completed but could not store its

@@ -63,6 +63,9 @@ func (c Config) Thresholds() quota.Thresholds {
 
 var regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$`)
 
+// ValidRegion reports whether r has the form of an AWS Region name.
+func ValidRegion(r string) bool { return regionPattern.MatchString(r) }
+
 // Validate checks every field and names the first bad one with its value.
 func (c Config) Validate() error {
 	for _, r := range c.Regions {
