@@ -98,6 +98,8 @@ func TestParameterConstraintsMatchTheFunction(t *testing.T) {
 		"Regions":          {"us-east-1", "us-east-1,eu-west-2", "ap-southeast-2,us-gov-west-1"},
 		"MetricsNamespace": {"cqmon", "Contact/Quotas", "team.ops:cqmon#1"},
 		"MetricQuotas":     {"default", "all", "none", "above:0", "above:1", "above:50.5", "above:100"},
+		"QuotaThresholds": {"", "code:L-12AB7C57=70", "code:L-12AB7C57=70;name:Rate of *=95",
+			"instance:acme-prod/code:L-9A46857E=60.5;name:Users*=90"},
 	}
 	for name, param := range variableParams(t, tpl) {
 		p, _ := params[param].(map[string]any)

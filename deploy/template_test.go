@@ -268,3 +268,25 @@ func TestSecurityGroup(t *testing.T) {
 		t.Errorf("ingress = %v, want none", p["SecurityGroupIngress"])
 	}
 }
+
+// The function only reads increase requests: filing one is for people,
+// with the policy `cqmon iam-policy --request-increase` prints.
+func TestRoleNeverRequestsIncreases(t *testing.T) {
+	tpl := loadTemplate(t)
+	policies, _ := tpl.properties(t, "FunctionRole")["Policies"].([]any)
+	var got []string
+	for _, p := range policies {
+		stmts, _ := path(p, "PolicyDocument", "Statement").([]any)
+		for _, s := range stmts {
+			got = append(got, statementActions(s)...)
+		}
+	}
+	if !slices.Contains(got, "servicequotas:ListRequestedServiceQuotaChangeHistory") {
+		t.Error("the role cannot list increase requests")
+	}
+	for _, a := range collect.IncreaseActions() {
+		if strings.HasPrefix(a, "servicequotas:Request") && slices.Contains(got, a) {
+			t.Errorf("the role allows %s", a)
+		}
+	}
+}

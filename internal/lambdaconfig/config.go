@@ -38,6 +38,8 @@ const (
 	EnvHysteresis    = "CQMON_HYSTERESIS"
 	EnvHorizonDays   = "CQMON_HORIZON_DAYS"
 	EnvMute          = "CQMON_MUTE"
+	EnvThresholds    = "CQMON_THRESHOLDS"
+	EnvSingletons    = "CQMON_ALERT_SINGLETONS"
 	EnvRetentionDays = "CQMON_RETENTION_DAYS"
 	EnvKMSKeyID      = "CQMON_KMS_KEY_ID"
 	EnvRateShare     = "CQMON_RATE_SHARE"
@@ -54,7 +56,7 @@ const (
 // gives them.
 var Vars = []string{
 	EnvThreshold, EnvTopicARN, EnvUseS3, EnvBucket, EnvUseDynamoDB, EnvTable,
-	EnvRegions, EnvLookback, EnvRemindAfter, EnvHysteresis, EnvHorizonDays, EnvMute,
+	EnvRegions, EnvLookback, EnvRemindAfter, EnvHysteresis, EnvHorizonDays, EnvMute, EnvThresholds, EnvSingletons,
 	EnvRetentionDays, EnvKMSKeyID, EnvRateShare, EnvMaxParents, EnvLogLevel,
 	EnvMetricsNamespace, EnvMetrics,
 }
@@ -116,6 +118,11 @@ type Config struct {
 	// limit within this many days alerts; 0 turns that off.
 	HorizonDays int
 	Mutes       []alert.Mute
+	// Thresholds override Threshold for the quotas they match.
+	Thresholds []quota.ThresholdRule
+	// AlertSingletons alerts about quotas whose one item fills a limit
+	// of 1.
+	AlertSingletons bool
 	// RetentionDays is how long history is kept.
 	RetentionDays int
 	// KMSKeyID is the customer managed key the stack encrypts its topic,
@@ -200,6 +207,8 @@ func (c *Config) set(name, v string) error {
 		err = parseBool(name, v, &c.UseS3)
 	case EnvUseDynamoDB:
 		err = parseBool(name, v, &c.UseDynamoDB)
+	case EnvSingletons:
+		err = parseBool(name, v, &c.AlertSingletons)
 	case EnvLookback:
 		err = parseDuration(name, v, &c.Lookback)
 	case EnvRemindAfter:
@@ -232,16 +241,27 @@ func (c *Config) set(name, v string) error {
 	case EnvMute:
 		mutes, merr := alert.ParseMutes(v)
 		if merr != nil {
-			// One line per bad entry, each naming the variable.
-			var errs []error
-			for _, line := range strings.Split(merr.Error(), "\n") {
-				errs = append(errs, fmt.Errorf("%s: %s", name, line))
-			}
-			return errors.Join(errs...)
+			return perLine(name, merr)
 		}
 		c.Mutes = mutes
+	case EnvThresholds:
+		rules, terr := quota.ParseThresholds(v)
+		if terr != nil {
+			return perLine(name, terr)
+		}
+		c.Thresholds = rules
 	}
 	return err
+}
+
+// perLine names the variable on each line of a list's joined errors, one
+// line per bad entry.
+func perLine(name string, err error) error {
+	var errs []error
+	for _, line := range strings.Split(err.Error(), "\n") {
+		errs = append(errs, fmt.Errorf("%s: %s", name, line))
+	}
+	return errors.Join(errs...)
 }
 
 var (
@@ -300,6 +320,11 @@ func (c Config) Validate() error {
 	}
 	if c.HorizonDays < 0 || c.HorizonDays > MaxHorizonDays {
 		bad(EnvHorizonDays, c.HorizonDays, "is outside 0-%d (days; 0 turns forecast alerts off)", MaxHorizonDays)
+	}
+	for _, t := range c.Thresholds {
+		if t.Percent <= c.Hysteresis {
+			errs = append(errs, fmt.Errorf("%s: %q is not above %s %s, so the quota could never recover", EnvThresholds, t.String(), EnvHysteresis, c.show(EnvHysteresis, c.Hysteresis)))
+		}
 	}
 	if c.RetentionDays < MinRetentionDays || c.RetentionDays > MaxRetentionDays {
 		bad(EnvRetentionDays, c.RetentionDays, "is outside %d-%d (days)", MinRetentionDays, MaxRetentionDays)
@@ -364,6 +389,7 @@ func (c Config) Options() monitor.Options {
 	eng.Threshold = c.Threshold
 	eng.Lookback = c.Lookback
 	eng.MaxParents = c.MaxParents
+	eng.ThresholdRules = c.Thresholds
 	o := monitor.Options{
 		Engine:       eng,
 		Stores:       c.Stores(),
@@ -377,5 +403,6 @@ func (c Config) Options() monitor.Options {
 	o.Alert.Hysteresis = c.Hysteresis
 	o.Alert.Horizon = time.Duration(c.HorizonDays) * 24 * time.Hour
 	o.Alert.Mutes = c.Mutes
+	o.Alert.AlertSingletons = c.AlertSingletons
 	return o
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/cqmon/cqmon/internal/alert"
 	"github.com/cqmon/cqmon/internal/collect"
 	"github.com/cqmon/cqmon/internal/emf"
+	"github.com/cqmon/cqmon/internal/quota"
 	"github.com/cqmon/cqmon/internal/store"
 )
 
@@ -52,6 +53,7 @@ func TestLoad(t *testing.T) {
 				EnvKMSKeyID:  "arn:aws:kms:us-east-1:123456789012:key/0f4a8c4e-1d7b-4c9e-9a39-6b1f2c3d4e5f",
 				EnvRateShare: "0.25", EnvMaxParents: "0", EnvLogLevel: "debug",
 				EnvMetricsNamespace: "Contact/Quotas", EnvMetrics: "above:50",
+				EnvThresholds: "code:L-12AB7C57=70;name:Rate of *=95", EnvSingletons: "true",
 			},
 			want: func(c *Config) {
 				c.Regions = []string{"us-east-1", "eu-west-2"}
@@ -62,6 +64,9 @@ func TestLoad(t *testing.T) {
 				c.RateShare, c.MaxParents, c.LogLevel = 0.25, 0, slog.LevelDebug
 				c.MetricsNamespace = "Contact/Quotas"
 				c.Metrics, _ = emf.ParseSelection("above:50")
+				c.Thresholds = []quota.ThresholdRule{{Kind: quota.ThresholdCode, Quota: "L-12AB7C57", Percent: 70},
+					{Kind: quota.ThresholdName, Quota: "Rate of *", Percent: 95}}
+				c.AlertSingletons = true
 			},
 		},
 		{
