@@ -112,8 +112,11 @@ func detail(r quota.Result, threshold float64) string {
 	if r.Threshold > 0 && r.Threshold != threshold {
 		parts = append(parts, "threshold "+quota.FormatNumber(r.Threshold)+"%")
 	}
-	if r.Singleton {
+	switch {
+	case r.Singleton:
 		parts = append(parts, "its one item fills a limit of 1 (alerts only with --alert-singletons)")
+	case r.Full():
+		parts = append(parts, "full: nothing more fits")
 	}
 	if r.IncreaseRequest != nil {
 		parts = append(parts, r.IncreaseRequest.String())

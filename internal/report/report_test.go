@@ -28,7 +28,7 @@ func sampleReport() *quota.Report {
 	prod[1].Forecast = &quota.Forecast{DaysToLimit: 25, DaysLow: 20.4, DaysHigh: 33.1, SlopePerDay: 12, Points: 30,
 		Since: t0.Add(-29 * 24 * time.Hour), Method: quota.ForecastMethod}
 	prod[0].IncreaseRequest = &quota.IncreaseRequest{ID: "a1b2", CaseID: "case-1", Status: "CASE_OPENED", DesiredValue: 150, RequestedAt: time.Date(2026, 11, 20, 8, 30, 0, 0, time.UTC)}
-	acct := quota.Evaluate(quota.Definition{Key: "connect.instances", ServiceCode: "connect", Code: "L-AA17A6B9", Name: "Amazon Connect instance count", Scope: quota.ScopeAccount}, quota.Measurement{Value: 2}, quota.Limit{Value: 10, Source: quota.LimitAccount}, 80)
+	acct := quota.Evaluate(quota.Definition{Key: "connect.instances", ServiceCode: "connect", Code: "L-AA17A6B9", Name: "Amazon Connect instance count", Scope: quota.ScopeAccount}, quota.Measurement{Value: 10}, quota.Limit{Value: 10, Source: quota.LimitAccount}, 80)
 	acct.Region = "us-east-1"
 	rep := &quota.Report{
 		SchemaVersion: quota.SchemaVersion, RunID: "20261127T120000Z-0a1b2c3d", StartedAt: t0, FinishedAt: t0.Add(3 * time.Second),
