@@ -153,6 +153,7 @@ func TestOptions(t *testing.T) {
 		EnvThreshold: "70", EnvTopicARN: "arn:aws:sns:us-east-1:123456789012:alerts",
 		EnvUseS3: "true", EnvBucket: "hist", EnvUseDynamoDB: "true", EnvTable: "history",
 		EnvRegions: "us-west-2", EnvRetentionDays: "30", EnvKMSKeyID: "alias/cqmon", EnvMaxParents: "50",
+		EnvThresholds: "instance:acme-prod/code:L-9A46857E=60", EnvSingletons: "true",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -174,8 +175,12 @@ func TestOptions(t *testing.T) {
 	if e.Threshold != 70 || e.MaxParents != 50 || len(e.Regions) != 1 || e.Regions[0] != "us-west-2" {
 		t.Errorf("engine config = %+v", e)
 	}
-	if o.Alert.RemindAfter != alert.DefaultRemindAfter || o.Alert.Hysteresis != alert.DefaultHysteresis {
+	if o.Alert.RemindAfter != alert.DefaultRemindAfter || o.Alert.Hysteresis != alert.DefaultHysteresis || !o.Alert.AlertSingletons {
 		t.Errorf("alert config = %+v", o.Alert)
+	}
+	want := []quota.ThresholdRule{{Kind: quota.ThresholdInstance, Instance: "acme-prod", Quota: "L-9A46857E", Percent: 60}}
+	if diff := cmp.Diff(want, e.ThresholdRules); diff != "" {
+		t.Errorf("threshold rules (-want +got):\n%s", diff)
 	}
 }
 
