@@ -57,6 +57,8 @@ func (e *Engine) scanRegion(ctx context.Context, region string, now time.Time) r
 	// a limit (per-parent calls, bounds, usage metrics) wait for it.
 	var limits *collect.Limits
 	var requests quota.Requests
+	var requestProblems []collect.LimitProblem
+	requestsDone := make(chan struct{})
 	noLimit := map[string]error{}
 	go func() {
 		defer close(ready)
@@ -73,11 +75,12 @@ func (e *Engine) scanRegion(ctx context.Context, region string, now time.Time) r
 			rr.errors = append(rr.errors, quota.RunError{Region: region, Scope: "catalog",
 				Message: fmt.Sprintf("Service Quotas does not know %s for %q; its documented default is used", d.Code, d.Name)})
 		}
-		var reqProblems []collect.LimitProblem
-		requests, reqProblems = collect.LoadRequests(ctx, clients.ServiceQuotas, limits.Answered(quota.ServiceCodes(defs)), now)
-		for _, p := range reqProblems {
-			rr.errors = append(rr.errors, quota.RunError{Region: region, Scope: "increase requests", Message: p.ServiceCode + ": " + awsapi.Reason(p.Err)})
-		}
+		// Increase requests are only shown, so the counts need not wait
+		// for them.
+		go func() {
+			defer close(requestsDone)
+			requests, requestProblems = collect.LoadRequests(ctx, clients.ServiceQuotas, limits.Answered(quota.ServiceCodes(defs)), now)
+		}()
 		e.paceFromAppliedRates(region, defs, limits)
 		// A quota whose limit cannot be known anywhere is not measured
 		// where that saves calls: its usage alone would say nothing.
@@ -96,6 +99,10 @@ func (e *Engine) scanRegion(ctx context.Context, region string, now time.Time) r
 	}()
 	got := e.collect(ctx, env, defs, active)
 	<-ready
+	<-requestsDone
+	for _, p := range requestProblems {
+		rr.errors = append(rr.errors, quota.RunError{Region: region, Scope: "increase requests", Message: p.ServiceCode + ": " + awsapi.Reason(p.Err)})
+	}
 	measure := func(d quota.Definition, instanceID string) quota.Measurement {
 		t := collect.Target{InstanceID: instanceID, Measure: d.Usage.Measure}
 		if _, ok := got[t]; !ok {

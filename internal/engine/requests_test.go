@@ -1,6 +1,10 @@
 package engine
 
 import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -72,5 +76,38 @@ func TestThresholdRulesJudgeEachRow(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("rows (-want +got):\n%s", diff)
+	}
+}
+
+// A listing that fails is one run error; the quotas keep their values and
+// simply show no request.
+func TestIncreaseRequestsListingFails(t *testing.T) {
+	sc, err := sim.LoadScenarioFile("testdata/scan.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc.Faults = append(sc.Faults, sim.Fault{Service: "servicequotas", Operation: "ListRequestedServiceQuotaChangeHistory",
+		Region: "us-east-1", Code: "AccessDeniedException", Status: 400, Message: "not allowed"})
+	b, err := json.Marshal(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "scan.json")
+	if err := os.WriteFile(file, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rep, _, _ := scan(t, file, testConfig())
+	users := metric(t, instance(t, rep, "big").Metrics, "connect.users")
+	if users.IncreaseRequest != nil || users.Status != quota.StatusViolation {
+		t.Errorf("big users = %+v, want its violation without a request", users)
+	}
+	var found []quota.RunError
+	for _, e := range rep.Errors {
+		if e.Scope == "increase requests" {
+			found = append(found, e)
+		}
+	}
+	if len(found) != 1 || found[0].Region != "us-east-1" || !strings.Contains(found[0].Message, "connect: access denied") {
+		t.Errorf("increase request errors = %+v, want one for us-east-1 naming access denied", found)
 	}
 }
