@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -102,10 +103,11 @@ func (c benchCase) scenario(scale float64) *sim.Scenario {
 }
 
 // benchQuotas is the demo account's Service Quotas catalog at AWS's
-// defaults: nothing applied, and no rate quotas (their values would pace
-// cqmon at AWS's unscaled rates).
+// defaults: nothing applied or requested, and no rate quotas (their values
+// would pace cqmon at AWS's unscaled rates).
 func benchQuotas() sim.ServiceQuotas {
 	sq := sim.DemoScenario().ServiceQuotas
+	sq.Requests = nil
 	for code, svc := range sq.Services {
 		var qs []sim.Quota
 		for _, q := range svc.Quotas {
@@ -188,6 +190,8 @@ func runBenchCase(ctx context.Context, self string, c benchCase, scale, share fl
 	}
 	simCmd := exec.CommandContext(ctx, self, "simulate", "--listen", "127.0.0.1:0", "--scenario", path)
 	out, _ := simCmd.StdoutPipe()
+	var simErr bytes.Buffer
+	simCmd.Stderr = &simErr
 	if err := simCmd.Start(); err != nil {
 		return benchResult{}, err
 	}
@@ -201,7 +205,8 @@ func runBenchCase(ctx context.Context, self string, c benchCase, scale, share fl
 		}
 	}
 	if url == "" {
-		return benchResult{}, fmt.Errorf("simulator printed no endpoint")
+		_ = simCmd.Wait()
+		return benchResult{}, fmt.Errorf("simulator printed no endpoint: %s", strings.TrimSpace(simErr.String()))
 	}
 	one := exec.CommandContext(ctx, self, "bench-one", "--endpoint", url, "--scale", fmt.Sprint(scale), "--rate-share", fmt.Sprint(share))
 	one.Stderr = os.Stderr
