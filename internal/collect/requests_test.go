@@ -6,9 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/credentials"
-
-	"github.com/cqmon/cqmon/internal/awsapi"
 	"github.com/cqmon/cqmon/internal/sim"
 )
 
@@ -35,22 +32,9 @@ func TestLoadRequestsReadsEveryPage(t *testing.T) {
 	if err := sc.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	now := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
-	srv := sim.New(sc, sim.WithClock(func() time.Time { return now }), sim.WithoutLatency())
-	url, stop, err := srv.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(stop)
-	creds := credentials.NewStaticCredentialsProvider("AKID", "SECRET", "")
-	f, err := awsapi.NewFactory(context.Background(), awsapi.Options{
-		Region: "us-east-1", Endpoint: url, StaticCredentials: &creds,
-		Rates: func(string, string) float64 { return 1000 }, MaxBackoff: time.Millisecond,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rs, problems := LoadRequests(context.Background(), f.For("us-east-1").ServiceQuotas, []string{"connect"}, now)
+	now := relatedNow
+	c, srv := simClients(t, sc, "us-east-1")
+	rs, problems := LoadRequests(context.Background(), c.ServiceQuotas, []string{"connect"}, now)
 	if len(problems) != 0 {
 		t.Fatalf("problems: %v", problems)
 	}
