@@ -58,7 +58,8 @@ func TestRequestIncrease(t *testing.T) {
 		t.Fatalf("dry run exit %d\n%s", code, stderr)
 	}
 	for _, want := range []string{"Would request (nothing sent; add --yes to send)", "quota:    L-9A46857E (Users per instance)",
-		"level:    resource, ContextId " + bigARN, "applied:  3000 (applied to this instance)", "desired:  4500"} {
+		"level:    resource, ContextId " + bigARN, "applied:  3000 (applied to this instance)", "desired:  4500",
+		"call:     servicequotas:RequestServiceQuotaIncrease ServiceCode=connect QuotaCode=L-9A46857E DesiredValue=4500 ContextId=" + bigARN} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("dry run lacks %q:\n%s", want, stdout)
 		}

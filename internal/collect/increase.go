@@ -113,15 +113,20 @@ func PlanIncrease(ctx context.Context, api IncreaseAPI, region string, d quota.D
 	return inc, nil
 }
 
-// File sends the request and returns it as Service Quotas recorded it.
-func (inc Increase) File(ctx context.Context, api IncreaseAPI) (quota.IncreaseRequest, error) {
+// input is the RequestServiceQuotaIncrease call File makes.
+func (inc Increase) input() *servicequotas.RequestServiceQuotaIncreaseInput {
 	input := &servicequotas.RequestServiceQuotaIncreaseInput{
 		ServiceCode: aws.String(inc.Definition.ServiceCode), QuotaCode: aws.String(inc.Definition.Code), DesiredValue: aws.Float64(inc.Value),
 	}
 	if inc.ContextID != "" {
 		input.ContextId = aws.String(inc.ContextID)
 	}
-	out, err := api.RequestServiceQuotaIncrease(ctx, input)
+	return input
+}
+
+// File sends the request and returns it as Service Quotas recorded it.
+func (inc Increase) File(ctx context.Context, api IncreaseAPI) (quota.IncreaseRequest, error) {
+	out, err := api.RequestServiceQuotaIncrease(ctx, inc.input())
 	if err != nil {
 		return quota.IncreaseRequest{}, fmt.Errorf("request an increase of %s to %s: %w", inc.Definition.Code, quota.FormatNumber(inc.Value), err)
 	}
@@ -151,6 +156,12 @@ func (inc Increase) Describe() string {
 	}
 	fmt.Fprintf(&b, "  applied:  %s (%s)\n", quota.FormatNumber(inc.Applied), inc.AppliedFrom)
 	fmt.Fprintf(&b, "  desired:  %s\n", quota.FormatNumber(inc.Value))
+	in := inc.input()
+	call := fmt.Sprintf("ServiceCode=%s QuotaCode=%s DesiredValue=%s", *in.ServiceCode, *in.QuotaCode, quota.FormatNumber(*in.DesiredValue))
+	if in.ContextId != nil {
+		call += " ContextId=" + *in.ContextId
+	}
+	fmt.Fprintf(&b, "  call:     servicequotas:RequestServiceQuotaIncrease %s\n", call)
 	return b.String()
 }
 
