@@ -160,7 +160,8 @@ func (m Message) violation(b *strings.Builder, it Item) {
 		detail = append(detail, r.IncreaseRequest.String())
 	}
 	fmt.Fprintf(b, "    %s\n", strings.Join(detail, "; "))
-	if u := IncreaseURL(r, m.regionOf(r)); u != "" {
+	// An open request is already on its way: no link to file it twice.
+	if u := IncreaseURL(r, m.regionOf(r)); u != "" && (r.IncreaseRequest == nil || !r.IncreaseRequest.Open()) {
 		fmt.Fprintf(b, "    Request an increase: %s\n", u)
 	}
 }
