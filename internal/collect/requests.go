@@ -2,12 +2,14 @@ package collect
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/servicequotas"
 	sqtypes "github.com/aws/aws-sdk-go-v2/service/servicequotas/types"
+	"github.com/aws/smithy-go"
 
 	"github.com/cqmon/cqmon/internal/quota"
 )
@@ -21,30 +23,42 @@ func LoadRequests(ctx context.Context, api QuotasAPI, serviceCodes []string, now
 	var problems []LimitProblem
 	since := now.Add(-quota.RequestWindow)
 	for _, svc := range serviceCodes {
-		p := servicequotas.NewListRequestedServiceQuotaChangeHistoryPaginator(api, &servicequotas.ListRequestedServiceQuotaChangeHistoryInput{
-			ServiceCode: aws.String(svc), QuotaRequestedAtLevel: sqtypes.AppliedLevelEnumAll, MaxResults: aws.Int32(sqPageSize),
-		})
-		var got quota.Requests
-		var err error
-		for p.HasMorePages() && err == nil {
-			var page *servicequotas.ListRequestedServiceQuotaChangeHistoryOutput
-			if page, err = p.NextPage(ctx); err != nil {
-				break
-			}
-			for _, c := range page.RequestedQuotas {
-				r, ok := toRequest(svc, c)
-				if ok && !r.RequestedAt.Before(since) {
-					got = append(got, r)
-				}
-			}
+		got, err := listRequests(ctx, api, svc, sqtypes.AppliedLevelEnumAll)
+		var apiErr smithy.APIError
+		if errors.As(err, &apiErr) && apiErr.ErrorCode() == "ValidationException" {
+			// An endpoint without resource-level quotas: account level.
+			got, err = listRequests(ctx, api, svc, "")
 		}
 		if err != nil {
 			problems = append(problems, LimitProblem{svc, fmt.Errorf("list increase requests: %w", err)})
 			continue
 		}
-		out = append(out, got...)
+		for _, r := range got {
+			if !r.RequestedAt.Before(since) {
+				out = append(out, r)
+			}
+		}
 	}
 	return out, problems
+}
+
+func listRequests(ctx context.Context, api QuotasAPI, svc string, level sqtypes.AppliedLevelEnum) (quota.Requests, error) {
+	p := servicequotas.NewListRequestedServiceQuotaChangeHistoryPaginator(api, &servicequotas.ListRequestedServiceQuotaChangeHistoryInput{
+		ServiceCode: aws.String(svc), QuotaRequestedAtLevel: level, MaxResults: aws.Int32(sqPageSize),
+	})
+	var out quota.Requests
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range page.RequestedQuotas {
+			if r, ok := toRequest(svc, c); ok {
+				out = append(out, r)
+			}
+		}
+	}
+	return out, nil
 }
 
 // toRequest keeps the fields a report shows; an entry without id, quota

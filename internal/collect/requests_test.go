@@ -9,9 +9,9 @@ import (
 	"github.com/cqmon/cqmon/internal/sim"
 )
 
-// LoadRequests reads every page of one listing per service code, keeps
-// the last 90 days, and places resource-level requests on their instance.
-func TestLoadRequestsReadsEveryPage(t *testing.T) {
+// requestsScenario has 150 account-level requests of the last 150 hours,
+// one resource-level request, one too old and one of another Region.
+func requestsScenario() *sim.Scenario {
 	sc := &sim.Scenario{
 		Account: "123456789012", Regions: []string{"us-east-1", "us-west-2"},
 		Instances: []sim.Instance{{ID: "11111111-2222-4333-8444-555555555555", Alias: "prod"}},
@@ -29,6 +29,13 @@ func TestLoadRequestsReadsEveryPage(t *testing.T) {
 		sim.QuotaRequest{ID: "prod-users", Service: "connect", Code: "L-9A46857E", Instance: "prod", DesiredValue: 900, Ago: "2h"},
 		sim.QuotaRequest{ID: "too-old", Service: "connect", Code: "L-AA17A6B9", DesiredValue: 4, Ago: "2200h"},
 		sim.QuotaRequest{ID: "other-region", Service: "connect", Code: "L-AA17A6B9", DesiredValue: 4, Region: "us-west-2", Ago: "2h"})
+	return sc
+}
+
+// LoadRequests reads every page of one listing per service code, keeps
+// the last 90 days, and places resource-level requests on their instance.
+func TestLoadRequestsReadsEveryPage(t *testing.T) {
+	sc := requestsScenario()
 	if err := sc.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -54,5 +61,25 @@ func TestLoadRequestsReadsEveryPage(t *testing.T) {
 	}
 	if st := srv.Stats()[sim.OpKey{Service: sim.ServiceServiceQuotas, Operation: "ListRequestedServiceQuotaChangeHistory"}]; st.Calls != 2 {
 		t.Errorf("%d calls, want 2 pages of 100", st.Calls)
+	}
+}
+
+// An endpoint that refuses the ALL level still gives its account-level
+// requests.
+func TestLoadRequestsFallsBackToAccountLevel(t *testing.T) {
+	sc := requestsScenario()
+	sc.Faults = []sim.Fault{{Service: "servicequotas", Operation: "ListRequestedServiceQuotaChangeHistory", Code: "ValidationException", Status: 400, Count: 1}}
+	c, _ := simClients(t, sc, "us-east-1")
+	rs, problems := LoadRequests(context.Background(), c.ServiceQuotas, []string{"connect"}, relatedNow)
+	if len(problems) != 0 {
+		t.Fatalf("problems: %v", problems)
+	}
+	for _, r := range rs {
+		if r.ContextID != "" {
+			t.Errorf("resource-level %s listed at account level", r.ID)
+		}
+	}
+	if len(rs) != 150 {
+		t.Errorf("got %d requests, want the 150 account-level ones", len(rs))
 	}
 }
