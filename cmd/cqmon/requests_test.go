@@ -1,13 +1,20 @@
 package main
 
 import (
+	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/cqmon/cqmon/internal/catalog"
 	"github.com/cqmon/cqmon/internal/quota"
 	"github.com/cqmon/cqmon/internal/sim"
+	"github.com/cqmon/cqmon/internal/store"
 )
 
 // startSim serves a scenario file and returns the environment that points
@@ -221,4 +228,62 @@ func TestIAMPolicyForRequests(t *testing.T) {
 			t.Errorf("request policy (exit %d) lacks %s:\n%s", code, want, req)
 		}
 	}
+}
+
+// seedUsersHistory records 30 daily runs in a local store in which the
+// users of instance "big" grow 12 a day to today's 2500 of 3000: full in
+// about 42 days.
+func seedUsersHistory(t *testing.T, db string) {
+	t.Helper()
+	ctx := context.Background()
+	s, err := store.OpenAll(ctx, []string{"local:" + db}, aws.Config{}, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	users, ok := catalog.Default().Lookup("connect.users")
+	if !ok {
+		t.Fatal("no connect.users in the catalog")
+	}
+	now := time.Now().UTC()
+	for k := 30; k >= 1; k-- {
+		at := now.Add(-time.Duration(k) * 24 * time.Hour)
+		r := quota.Evaluate(users, quota.Measurement{Value: float64(2500 - 12*k)}, quota.Limit{Value: 3000, Source: quota.LimitInstance}, 80)
+		rep := &quota.Report{SchemaVersion: quota.SchemaVersion, RunID: fmt.Sprintf("seed-%02d", k), StartedAt: at, FinishedAt: at,
+			AccountID: "111122223333", Regions: []string{"us-east-1"}, Threshold: 80,
+			Instances: []quota.InstanceReport{{InstanceID: "11111111-aaaa-4000-8000-000000000001", InstanceARN: bigARN, InstanceAlias: "big",
+				Region: "us-east-1", InstanceStatus: "ACTIVE", Metrics: []quota.Result{r}, Summary: quota.Summarize([]quota.Result{r})}},
+			Account: quota.AccountReport{Metrics: []quota.Result{}}, Errors: []quota.RunError{}}
+		if err := s.WriteRun(ctx, rep); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// --fail-on forecast counts rows under their threshold whose trend
+// reaches the limit within --horizon.
+func TestFailOnForecast(t *testing.T) {
+	env, _ := startSim(t, "testdata/requests.json")
+	db := filepath.Join(t.TempDir(), "history.db")
+	seedUsersHistory(t, db)
+	args := []string{"scan", "--output", "json", "--quiet", "--store", "local:" + db, "--notify", "stdout", "--fail-on", "forecast",
+		"--threshold-for", "instance:big/code:L-9A46857E=90"}
+
+	stdout, stderr, code := cqmon(t, env, append(args, "--horizon", "30d")...)
+	if code != 0 {
+		t.Fatalf("horizon 30d: exit %d, want 0 (full in ~42 days)\n%s", code, stderr)
+	}
+	r := row(t, decodeReport(t, stdout), "big", "L-9A46857E")
+	if r.Forecast == nil || r.Status != quota.StatusOK {
+		t.Fatalf("big users = %+v, want a forecast under the threshold", r)
+	}
+	if d := r.Forecast.DaysToLimit; d < 35 || d > 50 {
+		t.Errorf("full in %.1f days, want about 42", d)
+	}
+
+	stdout, stderr, code = cqmon(t, env, append(args, "--horizon", "60d")...)
+	if code != 4 || !strings.Contains(stderr, "--fail-on: found 1 forecast row(s)") {
+		t.Errorf("horizon 60d: exit %d, want 4 naming one forecast row\n%s", code, stderr)
+	}
+	decodeReport(t, stdout) // printed in full
 }
