@@ -206,10 +206,15 @@ func TestThresholdAndFailOnBadValues(t *testing.T) {
 		{[]string{"--threshold-for", "instance:prod=70"}, `threshold-for: threshold "instance:prod=70": "prod" is not <id or alias>/code:<quota code>`},
 		{[]string{"--threshold-for", "code:L-9A46857E=4"}, "threshold-for: code:L-9A46857E=4: the threshold is not above the hysteresis 5"},
 		{[]string{"--fail-on", "sometimes"}, `invalid value "sometimes" for flag -fail-on: "sometimes" is not one of violation, forecast, unknown`},
+		{[]string{"serve", "--fail-on", "violation"}, "fail-on: serve keeps running and never exits on a row"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
-			_, stderr, code := cqmon(t, nil, append([]string{"demo"}, tt.args...)...)
+			args := append([]string{"demo"}, tt.args...)
+			if tt.args[0] == "serve" {
+				args = tt.args
+			}
+			_, stderr, code := cqmon(t, nil, args...)
 			if code != 2 || !strings.Contains(stderr, tt.want) {
 				t.Errorf("exit %d, want 2 and %q:\n%s", code, tt.want, stderr)
 			}

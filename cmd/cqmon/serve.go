@@ -35,6 +35,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	if len(sf.failOn) > 0 {
+		return usagef("fail-on: serve keeps running and never exits on a row; use --fail-on with scan or demo")
+	}
 	if time.Duration(interval) < minServeInterval {
 		return usagef("interval: %s is shorter than %s", interval.String(), quota.FormatDuration(minServeInterval))
 	}
