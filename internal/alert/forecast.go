@@ -98,11 +98,10 @@ func (m Message) forecastLine(b *strings.Builder, it Item) {
 		return
 	}
 	fmt.Fprintf(b, "• %s%s: %s, %s  [%s]\n", regionTag(m, r), r.QuotaName, figures(r), f.Sentence(), strings.Join(tags, ", "))
-	fmt.Fprintf(b, "    likely %s to %s days (%d readings since %s); %s\n", days(f.DaysLow), days(f.DaysHigh), f.Points,
-		f.Since.UTC().Format("2006-01-02"), limitFrom(r.LimitSource))
-	if u := IncreaseURL(r, m.regionOf(r)); u != "" {
-		fmt.Fprintf(b, "    Request an increase: %s\n", u)
-	}
+	detail := []string{fmt.Sprintf("likely %s to %s days (%d readings since %s)", days(f.DaysLow), days(f.DaysHigh), f.Points,
+		f.Since.UTC().Format("2006-01-02")), limitFrom(r.LimitSource)}
+	fmt.Fprintf(b, "    %s\n", strings.Join(withRequest(detail, r), "; "))
+	m.increaseLink(b, r)
 }
 
 // days prints a whole number of days, "<1" under half a day.

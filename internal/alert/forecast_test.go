@@ -159,3 +159,23 @@ func TestConfigValidateHorizon(t *testing.T) {
 		}
 	}
 }
+
+// A forecast line names the increase request already filed, and leaves
+// out the link to file another while it is open.
+func TestForecastLineNamesTheIncreaseRequest(t *testing.T) {
+	link := "Request an increase: https://us-east-1.console.aws.amazon.com/servicequotas/home/services/connect/quotas/" + codeUser
+	for _, tc := range []struct {
+		status   string
+		wantLink bool
+	}{{"PENDING", false}, {"CASE_OPENED", false}, {"DENIED", true}} {
+		r := growing(78.2, 9.6)
+		r.IncreaseRequest = &quota.IncreaseRequest{ID: "r-1", Status: tc.status, DesiredValue: 4000, RequestedAt: t0.Add(-48 * time.Hour)}
+		text := only(t, at(t0), report(instance(instA, "acme-prod", r))).Text()
+		if want := "increase to 4000 requested 2026-11-19, " + tc.status; !strings.Contains(text, want) {
+			t.Errorf("%s: text lacks %q:\n%s", tc.status, want, text)
+		}
+		if got := strings.Contains(text, link); got != tc.wantLink {
+			t.Errorf("%s: link shown = %v, want %v:\n%s", tc.status, got, tc.wantLink, text)
+		}
+	}
+}

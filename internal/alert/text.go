@@ -156,11 +156,21 @@ func (m Message) violation(b *strings.Builder, it Item) {
 	if !r.Adjustable {
 		detail = append(detail, "not adjustable: reduce usage")
 	}
+	fmt.Fprintf(b, "    %s\n", strings.Join(withRequest(detail, r), "; "))
+	m.increaseLink(b, r)
+}
+
+// withRequest adds the increase request already filed for r, if any.
+func withRequest(detail []string, r quota.Result) []string {
 	if r.IncreaseRequest != nil {
 		detail = append(detail, r.IncreaseRequest.String())
 	}
-	fmt.Fprintf(b, "    %s\n", strings.Join(detail, "; "))
-	// An open request is already on its way: no link to file it twice.
+	return detail
+}
+
+// increaseLink prints where to request an increase of r, unless an open
+// request is already on its way: nobody should file it twice.
+func (m Message) increaseLink(b *strings.Builder, r quota.Result) {
 	if u := IncreaseURL(r, m.regionOf(r)); u != "" && (r.IncreaseRequest == nil || !r.IncreaseRequest.Open()) {
 		fmt.Fprintf(b, "    Request an increase: %s\n", u)
 	}
