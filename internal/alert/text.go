@@ -194,16 +194,7 @@ func regionTag(m Message, r quota.Result) string {
 // IncreaseURL is the Service Quotas console page where an increase of an
 // adjustable quota can be requested, or "" when the quota is not
 // adjustable or has no code.
-func IncreaseURL(r quota.Result, region string) string {
-	if !r.Adjustable || r.QuotaCode == nil || r.ServiceCode == "" {
-		return ""
-	}
-	host := "console.aws.amazon.com"
-	if region != "" {
-		host = region + "." + host
-	}
-	return fmt.Sprintf("https://%s/servicequotas/home/services/%s/quotas/%s", host, r.ServiceCode, *r.QuotaCode)
-}
+func IncreaseURL(r quota.Result, region string) string { return quota.IncreaseURL(r, region) }
 
 // figures prints "147/100 (147.0%)".
 func figures(r quota.Result) string {

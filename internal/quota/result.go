@@ -184,6 +184,14 @@ func FormatNumber(f float64) string {
 	return fmt.Sprintf("%.2f", f)
 }
 
+// Plural counts things in words: "1 quota", "2 quotas".
+func Plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
 // Summary aggregates the results of one instance, or of the account.
 type Summary struct {
 	MetricsCount    int     `json:"metrics_count"`
