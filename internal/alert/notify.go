@@ -46,6 +46,8 @@ type Notifier struct {
 type Outcome struct {
 	// Sent counts messages delivered to every channel, by kind.
 	Sent map[Kind]int
+	// Delivered lists those messages, in the order they were sent.
+	Delivered []Message
 	// Failures lists each message and channel that did not take it.
 	Failures []Failure
 }
@@ -127,6 +129,7 @@ func (n *Notifier) Run(ctx context.Context, rep *quota.Report) (Outcome, error) 
 			continue
 		}
 		out.Sent[m.Kind]++
+		out.Delivered = append(out.Delivered, m)
 		put = append(put, filter(d.Put, keep)...)
 	}
 	if n.Store != nil && len(put) > 0 {

@@ -61,6 +61,9 @@ type Summary struct {
 	APICalls     int            `json:"api_calls"`
 	Throttled    int            `json:"throttled"`
 	DurationMS   int64          `json:"duration_ms"`
+	// Alerts is what the alerting step did, message by message, for the
+	// CLI's report; it is not part of the Lambda's result.
+	Alerts alert.Outcome `json:"-"`
 }
 
 // Runner holds what stays the same between runs (the Lambda builds it once
@@ -144,6 +147,7 @@ func (r *Runner) Run(ctx context.Context) (*quota.Report, Summary, error) {
 
 	if len(r.Options.Notify) > 0 {
 		out, err := r.notify(ctx, rep, states)
+		sum.Alerts = out
 		for k, n := range out.Sent {
 			sum.AlertsSent[string(k)] = n
 		}
