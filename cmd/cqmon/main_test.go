@@ -91,7 +91,7 @@ func TestDemoTableQuiet(t *testing.T) {
 	if stderr != "" {
 		t.Errorf("--quiet printed on stderr:\n%s", stderr)
 	}
-	for _, want := range []string{"INSTANCE acme-prod", "VIOLATION", "UNKNOWN", "instance", "CREATION_IN_PROGRESS"} {
+	for _, want := range []string{"NEEDS ACTION", "acme-prod", "VIOLATION", "UNKNOWN", "instance", "CREATION_IN_PROGRESS", "ALERTS"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("table lacks %q:\n%s", want, stdout)
 		}
@@ -119,6 +119,10 @@ func TestBadUsage(t *testing.T) {
 		{[]string{"scan", "extra"}, `unexpected argument "extra"`},
 		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
 		{[]string{"demo", "--scenario", "testdata/invalid-scenario.json"}, "scenario:"},
+		{[]string{"demo", "--status", "late"}, `invalid value "late" for flag -status: "late" is not one of violation, unknown, ok, near`},
+		{[]string{"demo", "--quota", "[Users"}, `invalid value "[Users" for flag -quota: "[Users" is not a valid name pattern: syntax error in pattern`},
+		{[]string{"demo", "--all=maybe"}, `invalid boolean value "maybe" for -all`},
+		{[]string{"demo", "--output", "json", "--instance", "acme-prod"}, "instance: applies to the table output; --output json prints the whole report"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

@@ -42,6 +42,7 @@ type runFlags struct {
 	thresholds  multiFlag
 	singletons  bool
 	failOn      failOnFlag
+	table       *tableFlags
 }
 
 // multiFlag is a flag that may be given several times; each value may
@@ -96,6 +97,7 @@ func addRunFlags(fs *flag.FlagSet, defaultStore string) *runFlags {
 	fs.Var(&rf.thresholds, "threshold-for", "threshold of some quotas: code:L-XXXXXXXX=N, name:<glob>=N or instance:<id or alias>/code:L-XXXXXXXX=N; repeatable (instance beats code beats name beats --threshold)")
 	fs.BoolVar(&rf.singletons, "alert-singletons", false, "alert about quotas whose limit is 1 and whose one item fills it (reported either way)")
 	fs.Var(&rf.failOn, "fail-on", "exit 4 after printing and storing when a row is a violation, forecast or unknown; repeatable")
+	rf.table = addTableFlags(fs)
 	return rf
 }
 
@@ -113,6 +115,9 @@ func (rf *runFlags) options(defaultStore string, stdout io.Writer, stderr io.Wri
 	}
 	if !quota.InRange(float64(rf.share), 0.05, 1) {
 		return monitor.Options{}, usagef("rate-share: %v is outside 0.05-1", rf.share)
+	}
+	if err := rf.table.check(rf.output); err != nil {
+		return monitor.Options{}, err
 	}
 	o := monitor.Options{Engine: rf.cfg, Stdout: stdout}
 	stores := rf.stores
@@ -237,12 +242,48 @@ func runAndPrint(ctx context.Context, f *awsapi.Factory, opts monitor.Options, r
 		fmt.Fprintf(stderr, "[done] %d instance(s), %d quotas, %d violation(s), %d unknown; %d AWS calls, %d throttled; stored in %v; alerts %v\n",
 			sum.Instances, sum.Quotas, sum.Violations, sum.Unknown, sum.APICalls, sum.Throttled, sum.SinksWritten, sum.AlertsSent)
 	}
-	if err := write(stdout, rf.output, rep); err != nil {
+	if rf.output == "json" {
+		if err := report.JSON(stdout, rep); err != nil {
+			return fmt.Errorf("write report: %w", err)
+		}
+		if alerts.Len() > 0 {
+			fmt.Fprintf(stdout, "\nALERTS\n\n%s", alerts.String())
+		}
+		return finish(ctx, rf, runErr, rep, opts)
+	}
+	to := report.Options{All: int(rf.table.all), Near: rf.cfg.Margin, Filter: rf.table.filter}
+	filterErr := to.Filter.Check(rep)
+	if filterErr != nil {
+		// The run is kept: the summary is printed, and the error names
+		// the instances the filter could have named.
+		to.Filter = report.Filter{}
+	}
+	// The stdout channel's messages are printed in full after the full
+	// listing, or when asked for by name; the summary lists them.
+	fullText := (to.All > 0 && to.Filter.Empty()) || stdoutNamed(rf.notify)
+	if len(opts.Notify) > 0 {
+		to.Alerts = alertsOf(opts.Notify, sum.Alerts, rep)
+		if alerts.Len() > 0 {
+			to.Alerts.FullText = "--all"
+			if fullText {
+				to.Alerts.FullText = "below"
+			}
+		}
+	}
+	if err := report.Table(stdout, rep, to); err != nil {
 		return fmt.Errorf("write report: %w", err)
 	}
-	if alerts.Len() > 0 {
+	if alerts.Len() > 0 && fullText {
 		fmt.Fprintf(stdout, "\nALERTS\n\n%s", alerts.String())
 	}
+	if filterErr != nil {
+		return usageError{filterErr}
+	}
+	return finish(ctx, rf, runErr, rep, opts)
+}
+
+// finish is the error a run that printed its report ends with.
+func finish(ctx context.Context, rf *runFlags, runErr error, rep *quota.Report, opts monitor.Options) error {
 	if err := timedOut(ctx, time.Duration(rf.timeout)); err != nil {
 		return err
 	}
@@ -260,13 +301,6 @@ func runAndPrint(ctx context.Context, f *awsapi.Factory, opts monitor.Options, r
 type deliveryError struct{ err error }
 
 func (d deliveryError) Error() string { return d.err.Error() }
-
-func write(w io.Writer, output outputFlag, rep *quota.Report) error {
-	if output == "json" {
-		return report.JSON(w, rep)
-	}
-	return report.Table(w, rep)
-}
 
 func cmdCatalog(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("catalog", stderr)

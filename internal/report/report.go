@@ -20,9 +20,40 @@ func JSON(w io.Writer, rep *quota.Report) error {
 	return enc.Encode(rep)
 }
 
-// Table writes the report grouped by instance, violations first.
-func Table(w io.Writer, rep *quota.Report) error {
+// Options chooses what Table prints.
+type Options struct {
+	// All is how often --all was given: 0 prints the summary view, 1 the
+	// full per-quota listing with idle API request rates on one line, 2
+	// the full listing with every row.
+	All int
+	// Near is the band, in percentage points under the threshold, in which
+	// an OK quota counts as near the threshold (see Near).
+	Near float64
+	// Filter selects rows of the full listing; a filter that selects
+	// anything less than everything prints the full listing.
+	Filter Filter
+	// Alerts, when set, is listed in the summary view's ALERTS section.
+	Alerts *Alerts
+	// Mark, when set, gives each NEEDS ACTION row an extra marker.
+	Mark func(Action) string
+}
+
+// Table writes the report for people: by default the summary view (what
+// needs action, one line per instance, unknowns by reason, alerts), with
+// o.All or a filter the full per-quota listing grouped by instance.
+func Table(w io.Writer, rep *quota.Report, o Options) error {
 	bw := &errWriter{w: w}
+	if o.All == 0 && o.Filter.Empty() {
+		summary(bw, rep, o)
+		return bw.err
+	}
+	full(bw, rep, o)
+	return bw.err
+}
+
+// full writes every quota the options select, grouped by instance,
+// violations first.
+func full(bw *errWriter, rep *quota.Report, o Options) {
 	account := rep.AccountID
 	if account == "" {
 		account = "unknown"
@@ -41,8 +72,33 @@ func Table(w io.Writer, rep *quota.Report) error {
 		bw.printf("catalog: %d of %d quotas measurable; Service Quotas confirmed %d of their %d codes (cqmon catalog --coverage)\n",
 			c.Measured, c.Quotas, verified, codes)
 	}
-
+	f := o.Filter
+	// Idle request rates are shown when asked for by --all --all or by
+	// a --quota filter that selects them.
+	idle := o.All >= 2 || f.Quota != ""
+	pick := func(rs []quota.Result) (shown []quota.Result, idled int) {
+		for _, r := range rs {
+			switch {
+			case !f.result(r, rep.Threshold, o.Near):
+			case !idle && idleRate(r):
+				idled++
+			default:
+				shown = append(shown, r)
+			}
+		}
+		return shown, idled
+	}
+	listed := 0
 	for _, in := range rep.Instances {
+		if !f.instance(in.InstanceID, in.InstanceAlias) ||
+			in.InstanceStatus != "ACTIVE" && (f.Status != "" || f.Quota != "") {
+			continue
+		}
+		shown, idled := pick(in.Metrics)
+		if in.InstanceStatus == "ACTIVE" && len(shown)+idled == 0 && !f.Empty() {
+			continue
+		}
+		listed++
 		bw.printf("\nINSTANCE %s (%s)  %s  %s\n", orDash(in.InstanceAlias), in.InstanceID, in.Region, in.InstanceStatus)
 		if in.InstanceStatus != "ACTIVE" {
 			bw.printf("  not measured: only ACTIVE instances are measured\n")
@@ -51,13 +107,19 @@ func Table(w io.Writer, rep *quota.Report) error {
 		s := in.Summary
 		bw.printf("  %d quotas, %d violation(s), %d unknown, max %s, average %s\n",
 			s.MetricsCount, s.ViolationsCount, s.UnknownCount, pct(&s.MaxUtilization), pct(&s.AvgUtilization))
-		results(bw, in.Metrics, rep.Threshold, false)
+		results(bw, shown, idled, rep.Threshold, false)
 	}
-	if len(rep.Account.Metrics) > 0 {
-		bw.printf("\nACCOUNT %s\n", account)
-		results(bw, rep.Account.Metrics, rep.Threshold, true)
+	if f.instance("", "") {
+		if shown, idled := pick(rep.Account.Metrics); len(shown)+idled > 0 {
+			listed++
+			bw.printf("\nACCOUNT %s\n", account)
+			results(bw, shown, idled, rep.Threshold, true)
+		}
 	}
-	if len(rep.Errors) > 0 {
+	if listed == 0 {
+		bw.printf("\nno quota matches the filter\n")
+	}
+	if len(rep.Errors) > 0 && f.Empty() {
 		bw.printf("\nRUN ERRORS\n")
 		for _, e := range rep.Errors {
 			where := e.Scope
@@ -68,10 +130,9 @@ func Table(w io.Writer, rep *quota.Report) error {
 		}
 	}
 	bw.printf("\nLimit from: instance = applied to this instance; account = applied account-wide; aws-default = AWS default (nothing applied); catalog = documented default (Service Quotas had no value).\n")
-	return bw.err
 }
 
-func results(bw *errWriter, rs []quota.Result, threshold float64, withRegion bool) {
+func results(bw *errWriter, rs []quota.Result, idled int, threshold float64, withRegion bool) {
 	var buf bytes.Buffer
 	defer func() { writeTrimmed(bw, buf.Bytes()) }()
 	tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', 0)
@@ -85,17 +146,24 @@ func results(bw *errWriter, rs []quota.Result, threshold float64, withRegion boo
 		if r.QuotaCode != nil {
 			code = *r.QuotaCode
 		}
-		usage := num(r.Usage)
-		if r.Approximate {
-			usage = "~" + usage
-		}
-		cols := []string{strings.ToUpper(string(r.Status)), r.QuotaName, code, usage, num(r.Limit), pct(r.Utilization), orDash(string(r.LimitSource)), detail(r, threshold)}
+		cols := []string{strings.ToUpper(string(r.Status)), r.QuotaName, code, usage(r), num(r.Limit), pct(r.Utilization), orDash(string(r.LimitSource)), detail(r, threshold)}
 		if withRegion {
 			cols = append(cols[:1], append([]string{r.Region}, cols[1:]...)...)
 		}
 		fmt.Fprintf(tw, "  %s\n", strings.Join(cols, "\t"))
 	}
 	tw.Flush()
+	if idled > 0 {
+		fmt.Fprintf(&buf, "  OK  %s at 0%%: \"Rate of ... API requests\" with no calls in the window (--all --all lists them)\n", quota.Plural(idled, "API request rate"))
+	}
+}
+
+// usage is the usage column: "~" marks an estimate.
+func usage(r quota.Result) string {
+	if r.Approximate && r.Usage != nil {
+		return "~" + num(r.Usage)
+	}
+	return num(r.Usage)
 }
 
 // detail is the last column: when the quota's trend reaches the limit,

@@ -45,7 +45,7 @@ func sampleReport() *quota.Report {
 
 func TestTable(t *testing.T) {
 	var b bytes.Buffer
-	if err := Table(&b, sampleReport()); err != nil {
+	if err := Table(&b, sampleReport(), Options{All: 1}); err != nil {
 		t.Fatal(err)
 	}
 	golden.Check(t, "report.txt", b.Bytes())

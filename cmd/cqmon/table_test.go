@@ -1,0 +1,212 @@
+package main
+
+import (
+	"math"
+	"os"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/cqmon/cqmon/internal/golden"
+	"github.com/cqmon/cqmon/internal/quota"
+)
+
+var runID = regexp.MustCompile(`\d{8}T\d{6}Z-[0-9a-f]{8}`)
+
+// TestDemoTable checks the promises of the default table on the demo
+// account: one screen (at most 60 lines of at most 120 columns), every
+// violation of the run listed, worst first, from within the first 15
+// lines, and the same text as the golden file apart from the run ID.
+func TestDemoTable(t *testing.T) {
+	stdout, stderr, code := cqmon(t, nil, "demo", "--quiet")
+	if code != 0 {
+		t.Fatalf("demo exit %d\n%s", code, stderr)
+	}
+	golden.Check(t, "demo-table.golden", []byte(runID.ReplaceAllString(stdout, "RUN-ID")))
+
+	lines := strings.Split(strings.TrimSuffix(stdout, "\n"), "\n")
+	if len(lines) > 60 {
+		t.Errorf("the table has %d lines, want at most 60", len(lines))
+	}
+	for i, l := range lines {
+		if n := utf8.RuneCountInString(l); n > 120 {
+			t.Errorf("line %d is %d columns wide, want at most 120:\n%s", i+1, n, l)
+		}
+	}
+
+	js, _, _ := cqmon(t, nil, "demo", "--quiet", "--output", "json")
+	rep := decodeReport(t, js)
+	var want []string
+	for _, in := range rep.Instances {
+		for _, r := range in.Metrics {
+			if r.Status == quota.StatusViolation {
+				want = append(want, in.InstanceAlias+" "+quota.FormatNumber(*r.Usage)+"/"+quota.FormatNumber(*r.Limit))
+			}
+		}
+	}
+	for _, r := range rep.Account.Metrics {
+		if r.Status == quota.StatusViolation {
+			want = append(want, "account "+r.Region+" "+quota.FormatNumber(*r.Usage)+"/"+quota.FormatNumber(*r.Limit))
+		}
+	}
+	if len(want) == 0 {
+		t.Fatal("the demo has no violation")
+	}
+	// NEEDS ACTION rows are indented by two; their detail lines by six.
+	start := -1
+	var rows []string
+	for i, l := range lines {
+		if strings.HasPrefix(l, "NEEDS ACTION") {
+			start = i
+			continue
+		}
+		if start < 0 {
+			continue
+		}
+		if l == "" {
+			break
+		}
+		if !strings.HasPrefix(l, "      ") {
+			rows = append(rows, strings.Join(strings.Fields(l), " "))
+		}
+	}
+	if start < 0 || start+2 > 15 {
+		t.Errorf("the first violation is on line %d, want it within the first 15 lines", start+2)
+	}
+	if len(rows) != len(want) {
+		t.Errorf("NEEDS ACTION has %d rows, the run %d violations", len(rows), len(want))
+	}
+	// A row starts with the place and holds usage/limit as a word.
+	for _, w := range want {
+		parts := strings.Fields(w)
+		where, figures := strings.Join(parts[:len(parts)-1], " "), parts[len(parts)-1]
+		if !slices.ContainsFunc(rows, func(r string) bool {
+			return strings.HasPrefix(r, where+" ") && strings.Contains(r, " "+figures+" ")
+		}) {
+			t.Errorf("no NEEDS ACTION row for %s %s", where, figures)
+		}
+	}
+	worst := math.Inf(1)
+	for _, r := range rows {
+		for _, f := range strings.Fields(r) {
+			if u, ok := strings.CutSuffix(f, "%"); ok {
+				v, err := strconv.ParseFloat(u, 64)
+				if err != nil || v > worst {
+					t.Errorf("row %q is not in worst-first order", r)
+				}
+				worst = v
+				break
+			}
+		}
+	}
+}
+
+func TestDemoTableAll(t *testing.T) {
+	all, _, code := cqmon(t, nil, "demo", "--quiet", "--all")
+	if code != 0 {
+		t.Fatalf("demo --all exit %d", code)
+	}
+	for _, want := range []string{"INSTANCE acme-prod", "ACCOUNT 123456789012", "RUN ERRORS", "API request rates at 0%", "Connect Quota Alert - Instance: acme-prod"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("--all lacks %q", want)
+		}
+	}
+	if strings.Contains(all, "Rate of ListBots API requests") {
+		t.Errorf("--all lists idle API request rates")
+	}
+	twice, _, _ := cqmon(t, nil, "demo", "--quiet", "--all", "--all")
+	if !strings.Contains(twice, "Rate of ListBots API requests") || strings.Contains(twice, "API request rates at 0%") {
+		t.Errorf("--all --all does not list every idle API request rate")
+	}
+	if n := strings.Count(all, "\n"); n >= strings.Count(twice, "\n") {
+		t.Errorf("--all has %d lines, --all --all not more", n)
+	}
+}
+
+func TestDemoTableFilters(t *testing.T) {
+	tests := []struct {
+		args        []string
+		want, never []string
+	}{
+		{[]string{"--instance", "acme-sandbox", "--status", "unknown"},
+			[]string{"INSTANCE acme-sandbox", "UNKNOWN  Data tables per instance"}, []string{"INSTANCE acme-prod", "ACCOUNT", "  OK ", "VIOLATION  ", "ALERTS"}},
+		{[]string{"--quota", "Rate of List*"},
+			[]string{"Rate of ListBots API requests"}, []string{"INSTANCE", "Contact flows"}},
+		{[]string{"--status", "violation", "--instance", "account"},
+			[]string{"ACCOUNT 123456789012", "Fields per domain"}, []string{"INSTANCE", "  OK ", "UNKNOWN  "}},
+		{[]string{"--quota", "L-22922690"},
+			[]string{"INSTANCE acme-prod", "INSTANCE acme-eu", "Contact flows per instance"}, []string{"Users per instance", "acme-next"}},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			out, stderr, code := cqmon(t, nil, append([]string{"demo", "--quiet"}, tt.args...)...)
+			if code != 0 {
+				t.Fatalf("exit %d\n%s", code, stderr)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("output lacks %q:\n%s", w, out)
+				}
+			}
+			for _, n := range tt.never {
+				if strings.Contains(out, n) {
+					t.Errorf("output has %q:\n%s", n, out)
+				}
+			}
+		})
+	}
+}
+
+// TestDemoTableUnknownInstance: a filter naming no instance of the run
+// is a usage error that names the instances, and the run's summary is
+// still printed.
+func TestDemoTableUnknownInstance(t *testing.T) {
+	out, stderr, code := cqmon(t, nil, "demo", "--quiet", "--instance", "acme-prd")
+	if code != 2 {
+		t.Errorf("exit %d, want 2", code)
+	}
+	want := `cqmon demo: instance: "acme-prd" is neither the ID nor the alias of an instance of this run (acme-eu, acme-next, acme-prod, acme-sandbox, acme-support, account)` + "\n"
+	if stderr != want {
+		t.Errorf("stderr = %q, want %q", stderr, want)
+	}
+	if !strings.Contains(out, "NEEDS ACTION") {
+		t.Errorf("the summary was not printed:\n%s", out)
+	}
+}
+
+// TestREADMEDemoExcerpt keeps the README's excerpt of the demo's report
+// true: its lines, but for "…" and the run ID, are lines of the demo's
+// table in the same order.
+func TestREADMEDemoExcerpt(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const start, end = "<!-- demo-excerpt:start -->\n```text\n", "```\n<!-- demo-excerpt:end -->"
+	s := string(readme)
+	i, j := strings.Index(s, start), strings.Index(s, end)
+	if i < 0 || j < i {
+		t.Fatal("README has no demo excerpt markers")
+	}
+	demo, err := os.ReadFile("testdata/demo-table.golden")
+	if err != nil {
+		t.Fatal(err)
+	}
+	table := strings.Split(string(demo), "\n")
+	at := 0
+	for _, l := range strings.Split(strings.TrimSuffix(s[i+len(start):j], "\n"), "\n") {
+		if strings.TrimSpace(l) == "…" || l == "" {
+			continue
+		}
+		l = runID.ReplaceAllString(l, "RUN-ID")
+		k := slices.Index(table[at:], l)
+		if k < 0 {
+			t.Errorf("README excerpt line is not in the demo's table (after line %d of testdata/demo-table.golden):\n%s", at, l)
+			continue
+		}
+		at += k + 1
+	}
+}

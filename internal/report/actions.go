@@ -1,0 +1,149 @@
+package report
+
+import (
+	"cmp"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/cqmon/cqmon/internal/quota"
+)
+
+// Action is one row of NEEDS ACTION: a violation, where it is, and what
+// can be done about it.
+type Action struct {
+	// InstanceID and Where name the instance (Where is its alias, or its
+	// ID when it has none); for an account-level quota InstanceID is empty
+	// and Where is AccountScope.
+	InstanceID string
+	Where      string
+	// Region is the instance's Region, or the account-level quota's.
+	Region string
+	Result quota.Result
+	// Link is the Service Quotas page to request an increase, or "".
+	Link string
+	// Mark is an extra marker shown after the utilization (a forecast
+	// such as "full in ~42 d"); Options.Mark fills it.
+	Mark string
+}
+
+// Actions lists every violation of the report, across instances and the
+// account, worst first: by utilization (a usage against a limit of 0
+// first), then by place and quota name, so two renderings of one report
+// agree.
+func Actions(rep *quota.Report) []Action {
+	var out []Action
+	add := func(id, where, region string, r quota.Result) {
+		if r.Status != quota.StatusViolation {
+			return
+		}
+		if region == "" {
+			region = r.Region
+		}
+		out = append(out, Action{InstanceID: id, Where: where, Region: region, Result: r, Link: quota.IncreaseURL(r, region)})
+	}
+	for _, in := range rep.Instances {
+		for _, r := range in.Metrics {
+			add(in.InstanceID, instanceName(in), in.Region, r)
+		}
+	}
+	for _, r := range rep.Account.Metrics {
+		add("", AccountScope, "", r)
+	}
+	slices.SortStableFunc(out, func(a, b Action) int {
+		return cmp.Or(cmp.Compare(utilOf(b.Result), utilOf(a.Result)), cmp.Compare(a.Where, b.Where),
+			cmp.Compare(a.Region, b.Region), cmp.Compare(a.Result.QuotaName, b.Result.QuotaName))
+	})
+	return out
+}
+
+// utilOf is the utilization to sort by; a violation without one (usage
+// against a limit of 0) is the worst.
+func utilOf(r quota.Result) float64 {
+	if r.Utilization == nil {
+		return math.Inf(1)
+	}
+	return *r.Utilization
+}
+
+func instanceName(in quota.InstanceReport) string {
+	if in.InstanceAlias != "" {
+		return in.InstanceAlias
+	}
+	return in.InstanceID
+}
+
+var limitWords = map[quota.LimitSource]string{
+	quota.LimitInstance:   "instance",
+	quota.LimitAccount:    "account",
+	quota.LimitAWSDefault: "AWS default",
+	quota.LimitCatalog:    "documented",
+}
+
+// needsAction writes one line per violation; the increase link, and a
+// note too long for its row, follow on indented lines.
+func needsAction(bw *errWriter, actions []Action) {
+	marks := slices.ContainsFunc(actions, func(a Action) bool { return a.Mark != "" })
+	// The section's title heads its first column.
+	const title = "NEEDS ACTION"
+	cols := []column{{head: strings.Repeat(" ", runes(title)-2)}, {head: "QUOTA"}, {head: "USAGE/LIMIT", right: true}, {head: "UTIL", right: true}}
+	if marks {
+		cols = append(cols, column{head: "OUTLOOK"})
+	}
+	cols = append(cols, column{head: "LIMIT FROM"}, column{head: "NOTE"})
+	quotaCol, noteCol := 1, len(cols)-1
+	rows := make([][]string, len(actions))
+	for i, a := range actions {
+		r := a.Result
+		where := a.Where
+		if a.InstanceID == "" {
+			where = AccountScope + " " + a.Region
+		}
+		row := []string{where, r.QuotaName, usage(r) + "/" + num(r.Limit), pct(r.Utilization)}
+		if marks {
+			row = append(row, a.Mark)
+		}
+		rows[i] = append(row, orDash(limitWords[r.LimitSource]), actionNote(a))
+	}
+	// The quota's name gives up room first, down to a length most names
+	// have; a note that still does not fit leaves its row for a line of
+	// its own, and the others are laid out again.
+	_, _, w := layout("  ", cols, rows, Width, shrink{quotaCol, 36}, shrink{noteCol, 0})
+	notes := make([]string, len(rows))
+	for i, r := range rows {
+		if runes(r[noteCol]) > w[noteCol] {
+			notes[i], r[noteCol] = r[noteCol], ""
+		}
+	}
+	head, lines, _ := layout("  ", cols, rows, Width, shrink{quotaCol, 36}, shrink{noteCol, 0}, shrink{0, 20}, shrink{quotaCol, 24}, shrink{0, 12})
+	bw.printf("%s%s\n", title, head[runes(title):])
+	for i, a := range actions {
+		bw.printf("%s\n", lines[i])
+		if notes[i] != "" {
+			bw.printf("%s\n", fitLine("      "+notes[i]))
+		}
+		if a.Link != "" {
+			bw.printf("      %s\n", a.Link)
+		}
+	}
+}
+
+// actionNote says what can be done besides the increase link, and where
+// a per-parent maximum sits.
+func actionNote(a Action) string {
+	r := a.Result
+	var parts []string
+	switch {
+	case !r.Adjustable:
+		parts = append(parts, "not adjustable")
+	case a.Link == "":
+		parts = append(parts, "no quota code: raise via AWS Support")
+	}
+	if r.Reason != "" {
+		parts = append(parts, r.Reason)
+	}
+	if r.Parent != "" {
+		parts = append(parts, "at "+r.Parent)
+	}
+	return strings.Join(parts, "; ")
+}
