@@ -181,15 +181,10 @@ func TestDemoTableUnknownInstance(t *testing.T) {
 // true: its lines, but for "…" and the run ID, are lines of the demo's
 // table in the same order.
 func TestREADMEDemoExcerpt(t *testing.T) {
-	readme, err := os.ReadFile("../../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	const start, end = "<!-- demo-excerpt:start -->\n```text\n", "```\n<!-- demo-excerpt:end -->"
-	s := string(readme)
-	i, j := strings.Index(s, start), strings.Index(s, end)
-	if i < 0 || j < i {
-		t.Fatal("README has no demo excerpt markers")
+	excerpt, ok := strings.CutPrefix(readmeSection(t, "demo-excerpt"), "```text\n")
+	excerpt, ok2 := strings.CutSuffix(excerpt, "```\n")
+	if !ok || !ok2 {
+		t.Fatal("the README's demo excerpt is not one text block")
 	}
 	demo, err := os.ReadFile("testdata/demo-table.golden")
 	if err != nil {
@@ -197,7 +192,7 @@ func TestREADMEDemoExcerpt(t *testing.T) {
 	}
 	table := strings.Split(string(demo), "\n")
 	at := 0
-	for _, l := range strings.Split(strings.TrimSuffix(s[i+len(start):j], "\n"), "\n") {
+	for _, l := range strings.Split(strings.TrimSuffix(excerpt, "\n"), "\n") {
 		if strings.TrimSpace(l) == "…" || l == "" {
 			continue
 		}
