@@ -19,8 +19,8 @@ type unknownGroup struct {
 	n         int
 }
 
-// unknowns writes the unknown results grouped by reason, largest group
-// first.
+// unknowns writes the unknown results grouped by reason, the group with
+// the most quotas first.
 func unknowns(bw *errWriter, rep *quota.Report) {
 	groups := map[string]*unknownGroup{}
 	each(rep, func(in *quota.InstanceReport, r quota.Result) {
@@ -51,7 +51,7 @@ func unknowns(bw *errWriter, rep *quota.Report) {
 		list = append(list, g)
 	}
 	slices.SortFunc(list, func(a, b *unknownGroup) int {
-		return cmp.Or(cmp.Compare(b.n, a.n), cmp.Compare(a.reason, b.reason))
+		return cmp.Or(cmp.Compare(len(b.quotas), len(a.quotas)), cmp.Compare(b.n, a.n), cmp.Compare(a.reason, b.reason))
 	})
 	t := rep.Totals()
 	bw.printf("\n%s\n", fitLine(fmt.Sprintf("UNKNOWN: %s could not be measured (never read as 0%%, never alerted), by reason",
