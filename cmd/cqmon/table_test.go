@@ -10,6 +10,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/cqmon/cqmon/internal/alert"
 	"github.com/cqmon/cqmon/internal/golden"
 	"github.com/cqmon/cqmon/internal/quota"
 )
@@ -203,5 +204,33 @@ func TestREADMEDemoExcerpt(t *testing.T) {
 			continue
 		}
 		at += k + 1
+	}
+}
+
+func TestAlertNews(t *testing.T) {
+	items := func(marks ...alert.Mark) []alert.Item {
+		var out []alert.Item
+		for _, m := range marks {
+			out = append(out, alert.Item{Mark: m})
+		}
+		return out
+	}
+	tests := []struct {
+		name string
+		m    alert.Message
+		want string
+	}{
+		{"new", alert.Message{Violations: items(alert.MarkNew, alert.MarkNew)}, "2 violations: 2 new"},
+		{"mixed", alert.Message{Violations: items(alert.MarkOngoing, alert.MarkEscalated, alert.MarkNew), Recovered: items(alert.MarkRecovered)},
+			"3 violations: 1 new, 1 escalated, 1 ongoing; 1 recovered"},
+		{"trimmed", alert.Message{Violations: items(alert.MarkReminder), Omitted: alert.Omitted{Violations: 4}}, "5 violations: 1 reminder"},
+		{"recovery", alert.Message{Kind: alert.KindRecovery, Recovered: items(alert.MarkRecovered, alert.MarkRecovered)}, "2 recovered"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := news(tt.m); got != tt.want {
+				t.Errorf("news() = %q, want %q", got, tt.want)
+			}
+		})
 	}
 }
