@@ -161,6 +161,20 @@ func TestDemoTableFilters(t *testing.T) {
 	}
 }
 
+// TestDemoTableStdoutNamed: the stdout channel asked for by name prints
+// its messages in full after the summary.
+func TestDemoTableStdoutNamed(t *testing.T) {
+	out, stderr, code := cqmon(t, nil, "demo", "--quiet", "--notify", "stdout")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	summary, full, ok := strings.Cut(out, "\nALERTS\n\n")
+	if !ok || !strings.Contains(summary, "ALERTS: 4 messages to stdout (full text: below)") ||
+		!strings.HasPrefix(full, "Connect Quota Alert - Instance: acme-prod (10 violations)") {
+		t.Errorf("the summary does not end with the messages in full:\n%s", out)
+	}
+}
+
 // TestDemoTableUnknownInstance: a filter naming no instance of the run
 // is a usage error that names the instances, and the run's summary is
 // still printed.
