@@ -126,6 +126,9 @@ func news(m alert.Message) string {
 		}
 		parts = append(parts, s)
 	}
+	if n := len(m.Forecasts) + m.Omitted.Forecasts; n > 0 {
+		parts = append(parts, quota.Plural(n, "forecast")+" to reach the limit")
+	}
 	if n := len(m.Recovered) + m.Omitted.Recovered; n > 0 {
 		parts = append(parts, fmt.Sprintf("%d recovered", n))
 	}

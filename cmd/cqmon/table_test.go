@@ -238,6 +238,7 @@ func TestAlertNews(t *testing.T) {
 		{"mixed", alert.Message{Violations: items(alert.MarkOngoing, alert.MarkEscalated, alert.MarkNew), Recovered: items(alert.MarkRecovered)},
 			"3 violations: 1 new, 1 escalated, 1 ongoing; 1 recovered"},
 		{"trimmed", alert.Message{Violations: items(alert.MarkReminder), Omitted: alert.Omitted{Violations: 4}}, "5 violations: 1 reminder"},
+		{"forecast", alert.Message{Violations: items(alert.MarkNew), Forecasts: items(alert.MarkNew, alert.MarkNew)}, "1 violation: 1 new; 2 forecasts to reach the limit"},
 		{"recovery", alert.Message{Kind: alert.KindRecovery, Recovered: items(alert.MarkRecovered, alert.MarkRecovered)}, "2 recovered"},
 	}
 	for _, tt := range tests {

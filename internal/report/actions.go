@@ -22,8 +22,9 @@ type Action struct {
 	Result quota.Result
 	// Link is the Service Quotas page to request an increase, or "".
 	Link string
-	// Mark is an extra marker shown after the utilization (a forecast
-	// such as "full in ~42 d"); Options.Mark fills it.
+	// Mark is an extra marker shown after the utilization: the quota's
+	// forecast ("full in ~42 d (30–66)") when it has one, or what
+	// Options.Mark says.
 	Mark string
 }
 
@@ -40,7 +41,11 @@ func Actions(rep *quota.Report) []Action {
 		if region == "" {
 			region = r.Region
 		}
-		out = append(out, Action{InstanceID: id, Where: where, Region: region, Result: r, Link: quota.IncreaseURL(r, region)})
+		a := Action{InstanceID: id, Where: where, Region: region, Result: r, Link: quota.IncreaseURL(r, region)}
+		if r.Forecast != nil {
+			a.Mark = r.Forecast.Short()
+		}
+		out = append(out, a)
 	}
 	for _, in := range rep.Instances {
 		for _, r := range in.Metrics {
@@ -88,7 +93,7 @@ func needsAction(bw *errWriter, actions []Action) {
 	const title = "NEEDS ACTION"
 	cols := []column{{head: strings.Repeat(" ", runes(title)-2)}, {head: "QUOTA"}, {head: "USAGE/LIMIT", right: true}, {head: "UTIL", right: true}}
 	if marks {
-		cols = append(cols, column{head: "OUTLOOK"})
+		cols = append(cols, column{head: "FORECAST"})
 	}
 	cols = append(cols, column{head: "LIMIT FROM"}, column{head: "NOTE"})
 	quotaCol, noteCol := 1, len(cols)-1

@@ -34,7 +34,8 @@ type Options struct {
 	Filter Filter
 	// Alerts, when set, is listed in the summary view's ALERTS section.
 	Alerts *Alerts
-	// Mark, when set, gives each NEEDS ACTION row an extra marker.
+	// Mark, when set, gives each NEEDS ACTION row its marker in place of
+	// the quota's forecast.
 	Mark func(Action) string
 }
 
