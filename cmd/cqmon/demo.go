@@ -31,6 +31,7 @@ func loadScenario(path string) (*sim.Scenario, error) {
 func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("demo", stderr)
 	rf := addRunFlags(fs, "none")
+	rf.table = addTableFlags(fs)
 	scenario := fs.String("scenario", "", "simulator scenario file (default: the built-in demo account)")
 	if err := parse(fs, args); err != nil {
 		return err

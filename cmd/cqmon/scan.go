@@ -42,7 +42,8 @@ type runFlags struct {
 	thresholds  multiFlag
 	singletons  bool
 	failOn      failOnFlag
-	table       *tableFlags
+	// table is set for the commands that print the report (scan, demo).
+	table *tableFlags
 }
 
 // multiFlag is a flag that may be given several times; each value may
@@ -97,7 +98,6 @@ func addRunFlags(fs *flag.FlagSet, defaultStore string) *runFlags {
 	fs.Var(&rf.thresholds, "threshold-for", "threshold of some quotas: code:L-XXXXXXXX=N, name:<glob>=N or instance:<id or alias>/code:L-XXXXXXXX=N; repeatable (instance beats code beats name beats --threshold)")
 	fs.BoolVar(&rf.singletons, "alert-singletons", false, "alert about quotas whose limit is 1 and whose one item fills it (reported either way)")
 	fs.Var(&rf.failOn, "fail-on", "exit 4 after printing and storing when a row is a violation, forecast or unknown; repeatable")
-	rf.table = addTableFlags(fs)
 	return rf
 }
 
@@ -116,8 +116,10 @@ func (rf *runFlags) options(defaultStore string, stdout io.Writer, stderr io.Wri
 	if !quota.InRange(float64(rf.share), 0.05, 1) {
 		return monitor.Options{}, usagef("rate-share: %v is outside 0.05-1", rf.share)
 	}
-	if err := rf.table.check(rf.output); err != nil {
-		return monitor.Options{}, err
+	if rf.table != nil {
+		if err := rf.table.check(rf.output); err != nil {
+			return monitor.Options{}, err
+		}
 	}
 	o := monitor.Options{Engine: rf.cfg, Stdout: stdout}
 	stores := rf.stores
@@ -209,6 +211,7 @@ func (sf *scanFlags) prepare(ctx context.Context, stdout, stderr io.Writer) (mon
 func cmdScan(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("scan", stderr)
 	sf := addScanFlags(fs)
+	sf.table = addTableFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
