@@ -31,7 +31,8 @@ type Action struct {
 // Actions lists every violation of the report, across instances and the
 // account, worst first: by utilization (a usage against a limit of 0
 // first), then by place and quota name, so two renderings of one report
-// agree.
+// agree. Singletons (a limit of 1 that its one item fills, by design)
+// come after the others: they are listed, but seldom call for action.
 func Actions(rep *quota.Report) []Action {
 	var out []Action
 	add := func(id, where, region string, r quota.Result) {
@@ -56,10 +57,21 @@ func Actions(rep *quota.Report) []Action {
 		add("", AccountScope, "", r)
 	}
 	slices.SortStableFunc(out, func(a, b Action) int {
-		return cmp.Or(cmp.Compare(utilOf(b.Result), utilOf(a.Result)), cmp.Compare(a.Where, b.Where),
+		return cmp.Or(compareBool(a.Result.Singleton, b.Result.Singleton), cmp.Compare(utilOf(b.Result), utilOf(a.Result)), cmp.Compare(a.Where, b.Where),
 			cmp.Compare(a.Region, b.Region), cmp.Compare(a.Result.QuotaName, b.Result.QuotaName))
 	})
 	return out
+}
+
+// compareBool orders false before true.
+func compareBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
 }
 
 // utilOf is the utilization to sort by; a violation without one (usage
@@ -87,7 +99,7 @@ var limitWords = map[quota.LimitSource]string{
 
 // needsAction writes one line per violation; the increase link, and a
 // note too long for its row, follow on indented lines.
-func needsAction(bw *errWriter, actions []Action) {
+func needsAction(bw *errWriter, actions []Action, threshold float64) {
 	marks := slices.ContainsFunc(actions, func(a Action) bool { return a.Mark != "" })
 	// The section's title heads its first column.
 	const title = "NEEDS ACTION"
@@ -108,7 +120,7 @@ func needsAction(bw *errWriter, actions []Action) {
 		if marks {
 			row = append(row, a.Mark)
 		}
-		rows[i] = append(row, orDash(limitWords[r.LimitSource]), actionNote(a))
+		rows[i] = append(row, orDash(limitWords[r.LimitSource]), actionNote(a, threshold))
 	}
 	// The quota's name gives up room first, down to a length most names
 	// have; a note that still does not fit leaves its row for a line of
@@ -133,16 +145,26 @@ func needsAction(bw *errWriter, actions []Action) {
 	}
 }
 
-// actionNote says what can be done besides the increase link, and where
-// a per-parent maximum sits.
-func actionNote(a Action) string {
+// actionNote says what can be done besides the increase link (or what
+// was done already), what makes the row special, and where a per-parent
+// maximum sits.
+func actionNote(a Action, threshold float64) string {
 	r := a.Result
 	var parts []string
 	switch {
+	case r.Singleton:
+		parts = append(parts, "by design: limit 1")
+	case r.IncreaseRequest != nil:
+		// Short enough for the row; the full request is in --all.
+		req := r.IncreaseRequest
+		parts = append(parts, "requested "+quota.FormatNumber(req.DesiredValue)+": "+strings.ToLower(strings.ReplaceAll(req.Status, "_", " ")))
 	case !r.Adjustable:
 		parts = append(parts, "not adjustable")
 	case a.Link == "":
 		parts = append(parts, "no quota code: raise via AWS Support")
+	}
+	if r.Threshold > 0 && r.Threshold != threshold {
+		parts = append(parts, "threshold "+quota.FormatNumber(r.Threshold)+"%")
 	}
 	if r.Reason != "" {
 		parts = append(parts, r.Reason)

@@ -106,8 +106,12 @@ func (f Filter) result(r quota.Result, threshold, near float64) bool {
 }
 
 // Near reports whether r is an OK quota within band percentage points
-// under the threshold: not a violation yet, but the next to become one.
+// under its threshold (its own, else the report's threshold): not a
+// violation yet, but the next to become one.
 func Near(r quota.Result, threshold, band float64) bool {
+	if r.Threshold > 0 {
+		threshold = r.Threshold
+	}
 	return r.Status == quota.StatusOK && r.Utilization != nil &&
 		*r.Utilization < threshold && *r.Utilization >= threshold-band
 }

@@ -59,7 +59,7 @@ func summary(bw *errWriter, rep *quota.Report, o Options) {
 	if len(actions) == 0 {
 		line("NEEDS ACTION: nothing: no quota is at or above %s%% of its limit", quota.FormatNumber(rep.Threshold))
 	} else {
-		needsAction(bw, actions)
+		needsAction(bw, actions, rep.Threshold)
 	}
 
 	bw.printf("\n")

@@ -156,12 +156,15 @@ func TestActionsWorstFirst(t *testing.T) {
 	for _, a := range Actions(rep) {
 		got = append(got, a.Where+" "+a.Result.QuotaName+" "+pct(a.Result.Utilization))
 	}
+	// Singletons (a limit of 1 and its one item) come last.
 	want := []string{
 		"acme-prod Zero limit -",
 		"acme-prod Contact flows per instance 147.0%",
-		"acme-prod Amazon Pinpoint application integration associations per instance 100.0%",
+		"account Amazon Connect instance count 100.0%",
 		"account Number of message (email, SMS, WhatsApp) templates per knowledge base 90.0%",
 		"acme-prod Users per instance 85.0%",
+		"acme-prod Amazon Pinpoint application integration associations per instance 100.0%",
+		"acme-prod Amazon Pinpoint applications per instance 100.0%",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("Actions() order:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
