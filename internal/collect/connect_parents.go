@@ -205,7 +205,9 @@ func maxOverParents(ctx context.Context, env *Env, instanceID string, total int,
 		mu.Lock()
 		defer mu.Unlock()
 		for k, n := range counts {
-			if n > best[k] || where[k] == "" {
+			// A tie goes to the first parent by name, not to the first to
+			// answer, so two runs of one account name the same parent.
+			if n > best[k] || where[k] == "" || n == best[k] && parents[i].label < where[k] {
 				best[k], where[k] = n, parents[i].label
 			}
 		}

@@ -105,6 +105,26 @@ func TestQueueQuickConnectsBoundedByTheInstanceTotal(t *testing.T) {
 	}
 }
 
+// Every queue holds 2 quick connects: the maximum names the first queue by
+// name, whichever answered first.
+func TestPerParentTieNamesTheFirstParentByName(t *testing.T) {
+	var parents []string
+	for range 5 {
+		env, _ := relatedEnv(t, parentsScenario(), "us-east-1")
+		env.SafelyUnder = func(string, string, float64) bool { return false }
+		m := runInstance(t, Families["connect:ListQueues+ListQuickConnects"], env)["connect.queue_quick_connects"]
+		if m.Err != nil || m.Value != 2 {
+			t.Fatalf("queue quick connects = %+v, want 2", m)
+		}
+		parents = append(parents, m.Parent)
+	}
+	for _, p := range parents[1:] {
+		if p != parents[0] {
+			t.Fatalf("parents named over five runs: %q, want the same one each time", parents)
+		}
+	}
+}
+
 func TestRoutingProfilesFallBackToListWithoutSearch(t *testing.T) {
 	sc := parentsScenario(sim.Fault{Service: "connect", Operation: "SearchRoutingProfiles", Code: "UnknownOperationException", Status: 404})
 	env, srv := relatedEnv(t, sc, "us-east-1")
