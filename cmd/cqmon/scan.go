@@ -81,7 +81,7 @@ func addRunFlags(fs *flag.FlagSet, defaultStore string) *runFlags {
 	fs.Var(&rf.stores, "store", "history and alert memory: local, local:<path>, dynamodb:<table>, s3://<bucket>/<prefix>, or none; repeatable (default "+defaultStore+")")
 	fs.Var(&rf.retention, "retention", "how long stored history is kept (e.g. 90d)")
 	fs.StringVar(&rf.kmsKey, "kms-key", "", "KMS key id or ARN for SSE-KMS on S3 history objects")
-	fs.Var(&rf.notify, "notify", "alert channel: stdout, sns:<topic-arn>, webhook:<url>; repeatable (default stdout with --output table, none with json)")
+	fs.Var(&rf.notify, "notify", "alert channel: stdout (stderr with --output json), sns:<topic-arn>, webhook:<url>; repeatable (default stdout with --output table, none with json)")
 	fs.Var(&rf.remindAfter, "remind-after", "least time between two alerts about a quota that stays high")
 	fs.Var(&rf.hysteresis, "hysteresis", "points below the threshold a quota must fall to count as recovered")
 	fs.Func("horizon", "alert for a quota under the threshold whose trend reaches its limit within this time, 1d-365d (default 14d; 0 = off)", func(v string) error {
@@ -218,7 +218,9 @@ func cmdScan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 // produced is printed even when the run also reports an error.
 func runAndPrint(ctx context.Context, f *awsapi.Factory, opts monitor.Options, rf *runFlags, stdout, stderr io.Writer) error {
 	r := &monitor.Runner{Factory: f, Catalog: catalog.Default(), Options: opts}
-	// Alert text on stdout follows the report, so collect it first.
+	// Alert text on stdout follows the report, so collect it first. With
+	// --output json stdout carries the JSON document alone: the stdout
+	// channel then writes to stderr.
 	var alerts bytes.Buffer
 	r.Options.Stdout = &alerts
 	ctx, cancel := withRunTimeout(ctx, time.Duration(rf.timeout))
@@ -234,14 +236,17 @@ func runAndPrint(ctx context.Context, f *awsapi.Factory, opts monitor.Options, r
 		return runErr
 	}
 	if !rf.quiet {
-		fmt.Fprintf(stderr, "[done] %d instance(s), %d quotas, %d violation(s), %d unknown; %d AWS calls, %d throttled; stored in %v; alerts %v\n",
-			sum.Instances, sum.Quotas, sum.Violations, sum.Unknown, sum.APICalls, sum.Throttled, sum.SinksWritten, sum.AlertsSent)
+		fmt.Fprintln(stderr, doneLine(sum))
 	}
 	if err := write(stdout, rf.output, rep); err != nil {
 		return fmt.Errorf("write report: %w", err)
 	}
 	if alerts.Len() > 0 {
-		fmt.Fprintf(stdout, "\nALERTS\n\n%s", alerts.String())
+		w := stdout
+		if rf.output == "json" {
+			w = stderr
+		}
+		fmt.Fprintf(w, "\nALERTS\n\n%s", alerts.String())
 	}
 	if err := timedOut(ctx, time.Duration(rf.timeout)); err != nil {
 		return err
@@ -253,6 +258,36 @@ func runAndPrint(ctx context.Context, f *awsapi.Factory, opts monitor.Options, r
 		return runErr
 	}
 	return rf.failOn.check(rep, opts.Alert)
+}
+
+// doneLine is the last progress line, in words: "stored in local:x.db,
+// dynamodb:t; alerts sent: 2 alert, 1 recovery".
+func doneLine(sum monitor.Summary) string {
+	stored := "not stored"
+	if len(sum.SinksWritten) > 0 {
+		stored = "stored in " + strings.Join(sum.SinksWritten, ", ")
+	}
+	var sent []string
+	for _, k := range []alert.Kind{alert.KindAlert, alert.KindReminder, alert.KindRecovery} {
+		if n := sum.AlertsSent[string(k)]; n > 0 {
+			sent = append(sent, fmt.Sprintf("%d %s", n, k))
+		}
+	}
+	alerts := "no alert sent"
+	if len(sent) > 0 {
+		alerts = "alerts sent: " + strings.Join(sent, ", ")
+	}
+	return fmt.Sprintf("[done] %s, %s, %s, %d unknown; %s, %d throttled; %s; %s",
+		count(sum.Instances, "instance"), count(sum.Quotas, "quota"), count(sum.Violations, "violation"), sum.Unknown,
+		count(sum.APICalls, "AWS call"), sum.Throttled, stored, alerts)
+}
+
+// count writes n and word, in the plural unless n is 1.
+func count(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }
 
 // deliveryError marks a run that completed but could not store its
