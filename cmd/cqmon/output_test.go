@@ -127,3 +127,23 @@ func TestSimulateSuggestsTheScanOfEveryRegion(t *testing.T) {
 		t.Errorf("instances by Region = %v, want %v", regions, want)
 	}
 }
+
+// TestScanWithoutCredentials: a machine with no credentials at all gets
+// one error that says so and where cqmon looks, exit 1, and no report.
+func TestScanWithoutCredentials(t *testing.T) {
+	stdout, stderr, code := cqmon(t, []string{"AWS_REGION=us-east-1", "AWS_EC2_METADATA_DISABLED=true"}, "scan", "--store", "none")
+	if code != exitIncomplete {
+		t.Errorf("exit %d, want %d", code, exitIncomplete)
+	}
+	if stdout != "" {
+		t.Errorf("stdout = %q, want nothing", stdout)
+	}
+	for _, want := range []string{"cqmon scan: no AWS credentials found", "AWS_ACCESS_KEY_ID", "--profile", "AWS_PROFILE", "aws sso login", "instance role"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	if strings.Contains(stderr, "transient") {
+		t.Errorf("stderr calls it transient:\n%s", stderr)
+	}
+}

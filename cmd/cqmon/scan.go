@@ -189,8 +189,8 @@ func addScanFlags(fs *flag.FlagSet) *scanFlags {
 	return sf
 }
 
-// prepare checks the flags and builds the run's options and the client
-// factory.
+// prepare checks the flags, builds the run's options and the client
+// factory, and makes sure there are credentials to call AWS with.
 func (sf *scanFlags) prepare(ctx context.Context, stdout, stderr io.Writer) (monitor.Options, *awsapi.Factory, error) {
 	sf.cfg.Regions = sf.regions
 	opts, err := sf.options("local", stdout, stderr)
@@ -198,7 +198,10 @@ func (sf *scanFlags) prepare(ctx context.Context, stdout, stderr io.Writer) (mon
 		return opts, nil, err
 	}
 	f, err := awsapi.NewFactory(ctx, awsapi.Options{Profile: sf.profile, Share: float64(sf.share)})
-	return opts, f, err
+	if err != nil {
+		return opts, nil, err
+	}
+	return opts, f, f.CheckCredentials(ctx)
 }
 
 func cmdScan(ctx context.Context, args []string, stdout, stderr io.Writer) error {
