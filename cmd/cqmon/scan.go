@@ -75,6 +75,7 @@ func addRunFlags(fs *flag.FlagSet, defaultStore string) *runFlags {
 	fs.IntVar(&rf.cfg.Concurrency, "concurrency", rf.cfg.Concurrency, "AWS calls in flight at once (1-64)")
 	fs.IntVar(&rf.cfg.MaxParents, "max-parents", rf.cfg.MaxParents, "most parents (users, queues...) a per-parent quota may make one call each for, per instance; 0 = no bound")
 	fs.Var(&rf.margin, "margin", "points under the threshold below which a cheap upper bound replaces an exact per-parent count (0-50)")
+	fs.Var((*listFlag)(&rf.cfg.SkipServices), "skip-service", "comma-separated related services not to measure at all (voiceid, cases, profile, wisdom, app-integrations, connect-campaigns): their quotas are reported unknown, skipped, and never alerted")
 	fs.Var(&rf.share, "rate-share", "share of each API's rate limit cqmon may use (0.05-1)")
 	fs.Var(&rf.output, "output", "report format: table or json")
 	fs.BoolVar(&rf.quiet, "quiet", false, "no progress lines on stderr")
