@@ -103,7 +103,7 @@ func (m Message) Text() string {
 		more(&b, m.Omitted.Recovered, "recovered quota")
 	}
 	if len(m.Unknown) > 0 || m.Omitted.Unknown > 0 {
-		b.WriteString("\nUNKNOWN (could not be measured this run; never alerts):\n")
+		b.WriteString("\nUNKNOWN (could not be measured: first seen, or for a new reason; never alerts):\n")
 		for _, it := range m.Unknown {
 			fmt.Fprintf(&b, "• %s%s: %s", regionTag(m, it.Result), it.Result.QuotaName, brief(it.Result.Reason, 140))
 			if it.Previous != "" {
