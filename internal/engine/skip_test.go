@@ -6,28 +6,19 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/credentials"
-
-	"github.com/cqmon/cqmon/internal/awsapi"
 	"github.com/cqmon/cqmon/internal/catalog"
 	"github.com/cqmon/cqmon/internal/quota"
 	"github.com/cqmon/cqmon/internal/sim"
 )
 
-// demoRun scans the demo account on srv with cfg and returns the report
-// and the simulator's call counts by service.
-func demoRun(t *testing.T, srv *sim.Server, url string, cfg Config) (*quota.Report, map[string]int) {
+// demoRun scans the demo account with cfg and returns the report and the
+// simulator's call counts by service.
+func demoRun(t *testing.T, cfg Config) (*quota.Report, map[string]int) {
 	t.Helper()
-	creds := credentials.NewStaticCredentialsProvider("AKID", "SECRET", "")
-	f, err := awsapi.NewFactory(context.Background(), awsapi.Options{
-		Region: "us-east-1", Endpoint: url, StaticCredentials: &creds,
-		Rates: func(string, string) float64 { return 1000 }, MaxBackoff: time.Millisecond,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.ResetStats()
-	cfg.Regions = sim.DemoScenario().Regions
+	sc := sim.DemoScenario()
+	srv := sim.New(sc, sim.WithClock(func() time.Time { return testNow }), sim.WithoutThrottling(), sim.WithoutLatency())
+	f := serveSim(t, srv, sc.Regions[0], time.Millisecond)
+	cfg.Regions = sc.Regions
 	e := &Engine{Factory: f, Catalog: catalog.Default(), Config: cfg, Now: func() time.Time { return testNow }}
 	rep, err := e.Run(context.Background())
 	if err != nil {
@@ -44,16 +35,10 @@ func demoRun(t *testing.T, srv *sim.Server, url string, cfg Config) (*quota.Repo
 // unknown, skipped, with the reason, and the simulator sees none of its
 // calls, not even its Service Quotas reads.
 func TestSkipServiceMakesNoCalls(t *testing.T) {
-	srv := sim.New(sim.DemoScenario(), sim.WithClock(func() time.Time { return testNow }), sim.WithoutThrottling(), sim.WithoutLatency())
-	url, stop, err := srv.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(stop)
-	_, all := demoRun(t, srv, url, DefaultConfig())
+	_, all := demoRun(t, DefaultConfig())
 	cfg := DefaultConfig()
 	cfg.SkipServices = []string{"voiceid", "cases"}
-	rep, skipped := demoRun(t, srv, url, cfg)
+	rep, skipped := demoRun(t, cfg)
 
 	for _, svc := range []string{sim.ServiceVoiceID, sim.ServiceCases} {
 		if all[svc] == 0 {
@@ -97,13 +82,7 @@ func TestSkipServiceMakesNoCalls(t *testing.T) {
 // TestUnknownByDesign: a quota with no code and no documented default is
 // unknown by design; an unknown from a failed call is not.
 func TestUnknownByDesign(t *testing.T) {
-	srv := sim.New(sim.DemoScenario(), sim.WithClock(func() time.Time { return testNow }), sim.WithoutThrottling(), sim.WithoutLatency())
-	url, stop, err := srv.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(stop)
-	rep, _ := demoRun(t, srv, url, DefaultConfig())
+	rep := scanScenario(t, sim.DemoScenario())
 	var byDesign, failed int
 	for _, in := range rep.Instances {
 		for _, r := range in.Metrics {
