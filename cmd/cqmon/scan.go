@@ -82,7 +82,7 @@ func addRunFlags(fs *flag.FlagSet, defaultStore string) *runFlags {
 	fs.Var(&rf.stores, "store", "history and alert memory: local, local:<path>, dynamodb:<table>, s3://<bucket>/<prefix>, or none; repeatable (default "+defaultStore+")")
 	fs.Var(&rf.retention, "retention", "how long stored history is kept (e.g. 90d)")
 	fs.StringVar(&rf.kmsKey, "kms-key", "", "KMS key id or ARN for SSE-KMS on S3 history objects")
-	fs.Var(&rf.notify, "notify", "alert channel: stdout (stderr with --output json), sns:<topic-arn>, webhook:<url>; repeatable (default stdout with --output table, none with json)")
+	fs.Var(&rf.notify, "notify", "alert channel: stdout (stderr with --output json), sns:<topic-arn>, chatbot:<topic-arn>, webhook:<url>; repeatable (default stdout with --output table, none with json)")
 	fs.Var(&rf.remindAfter, "remind-after", "least time between two alerts about a quota that stays high")
 	fs.Var(&rf.hysteresis, "hysteresis", "points below the threshold a quota must fall to count as recovered")
 	fs.Func("horizon", "alert for a quota under the threshold whose trend reaches its limit within this time, 1d-365d (default 14d; 0 = off)", func(v string) error {

@@ -46,6 +46,7 @@ const (
 	EnvRateShare     = "CQMON_RATE_SHARE"
 	EnvMaxParents    = "CQMON_MAX_PARENTS"
 	EnvSkipServices  = "CQMON_SKIP_SERVICES"
+	EnvChatbot       = "CQMON_CHATBOT"
 	EnvLogLevel      = "LOG_LEVEL"
 	// EnvMetricsNamespace is the CloudWatch namespace of the metrics each
 	// run writes to its log in Embedded Metric Format.
@@ -59,7 +60,7 @@ const (
 var Vars = []string{
 	EnvThreshold, EnvTopicARN, EnvUseS3, EnvBucket, EnvUseDynamoDB, EnvTable,
 	EnvRegions, EnvLookback, EnvRemindAfter, EnvHysteresis, EnvHorizonDays, EnvMute, EnvThresholds, EnvSingletons,
-	EnvRetentionDays, EnvKMSKeyID, EnvRateShare, EnvMaxParents, EnvSkipServices, EnvLogLevel,
+	EnvRetentionDays, EnvKMSKeyID, EnvRateShare, EnvMaxParents, EnvSkipServices, EnvChatbot, EnvLogLevel,
 	EnvMetricsNamespace, EnvMetrics,
 }
 
@@ -135,7 +136,10 @@ type Config struct {
 	MaxParents int
 	// SkipServices are the related services not measured at all.
 	SkipServices []string
-	LogLevel     slog.Level
+	// Chatbot publishes to the topic for AWS Chatbot: its HTTPS
+	// subscribers get Chatbot custom notifications.
+	Chatbot  bool
+	LogLevel slog.Level
 	// MetricsNamespace and Metrics say where and for which quotas each run
 	// writes its CloudWatch metrics (Embedded Metric Format records in the
 	// function's log).
@@ -213,6 +217,8 @@ func (c *Config) set(name, v string) error {
 		err = parseBool(name, v, &c.UseDynamoDB)
 	case EnvSingletons:
 		err = parseBool(name, v, &c.AlertSingletons)
+	case EnvChatbot:
+		err = parseBool(name, v, &c.Chatbot)
 	case EnvLookback:
 		err = parseDuration(name, v, &c.Lookback)
 	case EnvRemindAfter:
@@ -402,7 +408,11 @@ func (c Config) Options() monitor.Options {
 		Alert:        alert.DefaultConfig(),
 	}
 	if c.TopicARN != "" {
-		o.Notify = []alert.Spec{{Kind: "sns", Target: c.TopicARN}}
+		kind := "sns"
+		if c.Chatbot {
+			kind = "chatbot"
+		}
+		o.Notify = []alert.Spec{{Kind: kind, Target: c.TopicARN}}
 	}
 	o.Alert.RemindAfter = c.RemindAfter
 	o.Alert.Hysteresis = c.Hysteresis
