@@ -62,8 +62,8 @@ func TestDoneLine(t *testing.T) {
 		{"nothing", monitor.Summary{Instances: 1, Quotas: 1, Violations: 1, APICalls: 1, AlertsSent: map[string]int{}, SinksWritten: []string{}},
 			"[done] 1 instance, 1 quota, 1 violation, 0 unknown; 1 AWS call, 0 throttled; not stored; no alert sent"},
 		{"all", monitor.Summary{Instances: 5, Quotas: 422, Violations: 17, Unknown: 37, APICalls: 851, Throttled: 2,
-			AlertsSent: map[string]int{"recovery": 1, "alert": 4}, SinksWritten: []string{"local:/tmp/h.db", "dynamodb:cqmon"}},
-			"[done] 5 instances, 422 quotas, 17 violations, 37 unknown; 851 AWS calls, 2 throttled; stored in local:/tmp/h.db, dynamodb:cqmon; alerts sent: 4 alert, 1 recovery"},
+			AlertsSent: map[string]int{"recovery": 1, "alert": 4, "forecast": 2}, SinksWritten: []string{"local:/tmp/h.db", "dynamodb:cqmon"}},
+			"[done] 5 instances, 422 quotas, 17 violations, 37 unknown; 851 AWS calls, 2 throttled; stored in local:/tmp/h.db, dynamodb:cqmon; alerts sent: 4 alert, 2 forecast, 1 recovery"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -272,7 +272,7 @@ func doneLine(sum monitor.Summary) string {
 		stored = "stored in " + strings.Join(sum.SinksWritten, ", ")
 	}
 	var sent []string
-	for _, k := range []alert.Kind{alert.KindAlert, alert.KindReminder, alert.KindRecovery} {
+	for _, k := range []alert.Kind{alert.KindAlert, alert.KindForecast, alert.KindReminder, alert.KindRecovery} {
 		if n := sum.AlertsSent[string(k)]; n > 0 {
 			sent = append(sent, fmt.Sprintf("%d %s", n, k))
 		}
