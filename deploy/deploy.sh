@@ -23,6 +23,8 @@ Options not given keep the stack's current value (the template's default on firs
   --vpc-id ID            run the function in this VPC (VpcId) ...
   --subnet-ids a,b       ... in these subnets (SubnetIds)
   --arch arm64|x86_64    build for and run on this architecture (default: the stack's, else arm64)
+  --runtime NAME         accepted for the Python Lambda's scripts and ignored, with a warning:
+                         cqmon is a Go binary and always runs on provided.al2023
   --param KEY=VALUE      any other template parameter (repeatable), e.g. --param MuteList=code:L-...
   --stack-name NAME      stack and function name (default cqmon)
   --region REGION        AWS Region (default: the AWS CLI's)
@@ -95,6 +97,10 @@ while (($# > 0)); do
 	--arch)
 		[[ $2 == arm64 || $2 == x86_64 ]] || die "--arch: \"$2\" is not arm64 or x86_64"
 		arch=$2
+		;;
+	--runtime)
+		[[ $2 == provided.al2023 || $2 =~ ^python3\.[0-9]+$ ]] || die "--runtime: \"$2\" is not provided.al2023 or a python3.x runtime"
+		[[ $2 == provided.al2023 ]] || echo "deploy.sh: warning: --runtime $2 is ignored: cqmon runs on provided.al2023 (a Go binary, not Python)" >&2
 		;;
 	--param)
 		[[ $2 == [A-Za-z]*=* ]] || die "--param: \"$2\" is not KEY=VALUE"

@@ -100,6 +100,7 @@ func TestParameterConstraintsMatchTheFunction(t *testing.T) {
 		"MetricQuotas":     {"default", "all", "none", "above:0", "above:1", "above:50.5", "above:100"},
 		"QuotaThresholds": {"", "code:L-12AB7C57=70", "code:L-12AB7C57=70;name:Rate of *=95",
 			"instance:acme-prod/code:L-9A46857E=60.5;name:Users*=90"},
+		"SkipServices": {"voiceid", "voiceid,cases", "connect-campaigns,app-integrations"},
 	}
 	for name, param := range variableParams(t, tpl) {
 		p, _ := params[param].(map[string]any)

@@ -34,7 +34,7 @@ func TestDamagedHistoryFile(t *testing.T) {
 	if code != 3 {
 		t.Fatalf("demo exit %d, want 3; stderr:\n%s", code, stderr)
 	}
-	rep := decodeReport(t, strings.SplitN(stdout, "\nALERTS\n", 2)[0])
+	rep := decodeReport(t, stdout)
 	found := false
 	for _, e := range rep.Errors {
 		if e.Scope == "store" && strings.Contains(e.Message, "local:"+damaged+": damaged history file") {
@@ -44,8 +44,8 @@ func TestDamagedHistoryFile(t *testing.T) {
 	if !found {
 		t.Errorf("report errors %v do not name the damaged file", rep.Errors)
 	}
-	if !strings.Contains(stdout, "\nALERTS\n") {
-		t.Error("no alerts printed after the report")
+	if !strings.Contains(stderr, "\nALERTS\n") {
+		t.Error("no alerts printed on stderr (stdout holds the JSON report)")
 	}
 	out, stderr, code := cqmon(t, nil, "history", "--store", "local:"+good)
 	if code != 0 || !strings.Contains(out, rep.RunID) {

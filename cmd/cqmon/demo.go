@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
@@ -85,7 +86,8 @@ func cmdSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	defer stop()
 	v, _ := simCredentials.Retrieve(ctx)
-	fmt.Fprintf(stdout, "# cqmon simulator for account %s, regions %v; export these, then run cqmon scan:\n", sc.Account, sc.Regions)
+	fmt.Fprintf(stdout, "# cqmon simulator for account %s, Regions %s; export these, then run: cqmon scan --regions %s\n",
+		sc.Account, strings.Join(sc.Regions, ", "), strings.Join(sc.Regions, ","))
 	fmt.Fprintf(stdout, "export AWS_ENDPOINT_URL=%s\n", url)
 	fmt.Fprintf(stdout, "export AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s AWS_REGION=%s\n", v.AccessKeyID, v.SecretAccessKey, sc.Regions[0])
 	fmt.Fprintf(stdout, "unset AWS_PROFILE AWS_SESSION_TOKEN\n")

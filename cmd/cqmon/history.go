@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -38,7 +40,7 @@ func (o *historyOutput) Set(v string) error {
 func cmdHistory(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("history", stderr)
 	spec := fs.String("store", "local", "history store: local (the file $XDG_STATE_HOME/cqmon/history.db), local:<path>, dynamodb:<table> or s3://<bucket>/<prefix>")
-	instance := fs.String("instance", "", `only this instance ID ("account" for account-level quotas)`)
+	instance := fs.String("instance", "", `only this instance, by ID or alias ("account" for account-level quotas)`)
 	quotaID := fs.String("quota", "", "one quota's usage over time, by code (L-...), key or name")
 	since := durationFlag(30 * 24 * time.Hour)
 	fs.Var(&since, "since", "how far back: a duration such as 36h, or days such as 30d")
@@ -71,7 +73,10 @@ func cmdHistory(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	defer st.Close()
-	q := store.Query{InstanceID: *instance, Quota: *quotaID, Since: time.Now().Add(-time.Duration(since)), Limit: *limit}
+	q := store.Query{Quota: *quotaID, Since: time.Now().Add(-time.Duration(since)), Limit: *limit}
+	if q.InstanceID, err = resolveInstance(ctx, st, *instance, q.Since); err != nil {
+		return err
+	}
 	if q.Quota == "" {
 		runs, err := st.Runs(ctx, q)
 		if err != nil {
@@ -93,6 +98,40 @@ func cmdHistory(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		fmt.Fprintf(stdout, "%s (%s)\n", last.QuotaName, last.QuotaID)
 	}
 	return writeHistory(stdout, output, pointRows(points))
+}
+
+// instanceID matches what Connect instance IDs look like (UUIDs).
+var instanceID = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+// resolveInstance turns --instance into an instance ID: an ID (or
+// "account") as given, an alias into the ID of the instance that had it
+// in the runs since the window's start. An alias two instances had is an
+// error naming both.
+func resolveInstance(ctx context.Context, st store.Store, v string, since time.Time) (string, error) {
+	if v == "" || v == store.AccountInstanceID || instanceID.MatchString(v) {
+		return v, nil
+	}
+	runs, err := st.Runs(ctx, store.Query{Since: since})
+	if err != nil {
+		return "", fmt.Errorf("read history from %s: %w", st, err)
+	}
+	var ids []string
+	for _, r := range runs {
+		if r.InstanceID == v {
+			return v, nil
+		}
+		if strings.EqualFold(r.InstanceAlias, v) && !slices.Contains(ids, r.InstanceID) {
+			ids = append(ids, r.InstanceID)
+		}
+	}
+	switch len(ids) {
+	case 0:
+		return v, nil // no run of it in the window: reported as such
+	case 1:
+		return ids[0], nil
+	}
+	slices.Sort(ids)
+	return "", usagef("instance: alias %q was held by %d instances (%s): give the ID", v, len(ids), strings.Join(ids, ", "))
 }
 
 // historyRows are rows to print: the table's header and cells, the CSV
@@ -140,31 +179,34 @@ func runRows(runs []store.Run) historyRows {
 // pointRow is one quota's value in one run as history --output json
 // prints it.
 type pointRow struct {
-	Time        string       `json:"time"`
-	RunID       string       `json:"run_id"`
-	InstanceID  string       `json:"instance_id"`
-	Region      string       `json:"region"`
-	QuotaID     string       `json:"quota_id"`
-	QuotaName   string       `json:"quota_name"`
-	Usage       *float64     `json:"usage"`
-	Limit       *float64     `json:"limit"`
-	Utilization *float64     `json:"utilization"`
-	Status      quota.Status `json:"status"`
+	Time       string `json:"time"`
+	RunID      string `json:"run_id"`
+	InstanceID string `json:"instance_id"`
+	// InstanceAlias is empty for the account and for points stored
+	// before aliases were kept.
+	InstanceAlias string       `json:"instance_alias"`
+	Region        string       `json:"region"`
+	QuotaID       string       `json:"quota_id"`
+	QuotaName     string       `json:"quota_name"`
+	Usage         *float64     `json:"usage"`
+	Limit         *float64     `json:"limit"`
+	Utilization   *float64     `json:"utilization"`
+	Status        quota.Status `json:"status"`
 }
 
 func pointRows(points []store.Point) historyRows {
 	rows := historyRows{
-		header:    []string{"TIME", "RUN", "INSTANCE", "REGION", "USAGE", "LIMIT", "UTIL", "STATUS"},
-		csvHeader: []string{"time", "run_id", "instance_id", "region", "quota_id", "quota_name", "usage", "limit", "utilization", "status"},
+		header:    []string{"TIME", "RUN", "INSTANCE", "ALIAS", "REGION", "USAGE", "LIMIT", "UTIL", "STATUS"},
+		csvHeader: []string{"time", "run_id", "instance_id", "instance_alias", "region", "quota_id", "quota_name", "usage", "limit", "utilization", "status"},
 		values:    []any{},
 	}
 	for _, p := range points {
-		row := pointRow{p.Time.UTC().Format(time.RFC3339), p.RunID, p.InstanceID, p.Region, p.QuotaID, p.QuotaName,
+		row := pointRow{p.Time.UTC().Format(time.RFC3339), p.RunID, p.InstanceID, p.InstanceAlias, p.Region, p.QuotaID, p.QuotaName,
 			p.Usage, p.Limit, p.Utilization, p.Status}
 		rows.values = append(rows.values, row)
-		rows.cells = append(rows.cells, []string{row.Time, row.RunID, row.InstanceID, row.Region,
+		rows.cells = append(rows.cells, []string{row.Time, row.RunID, row.InstanceID, historyDash(row.InstanceAlias), row.Region,
 			historyNumber(row.Usage, "-"), historyNumber(row.Limit, "-"), historyPercent(row.Utilization), strings.ToUpper(string(row.Status))})
-		rows.records = append(rows.records, []string{row.Time, row.RunID, row.InstanceID, row.Region, row.QuotaID, row.QuotaName,
+		rows.records = append(rows.records, []string{row.Time, row.RunID, row.InstanceID, row.InstanceAlias, row.Region, row.QuotaID, row.QuotaName,
 			historyNumber(row.Usage, ""), historyNumber(row.Limit, ""), historyNumber(row.Utilization, ""), string(row.Status)})
 	}
 	return rows

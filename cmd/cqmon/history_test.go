@@ -68,6 +68,8 @@ func TestHistory(t *testing.T) {
 		{"quota-csv", []string{"--quota", "L-AAAAAAAA", "--instance", "aaaaaaaa-1111-4111-8111-111111111111", "--output", "csv"}},
 		{"quota-json-unknown", []string{"--quota", "connect.queues", "--output", "json", "--limit", "1"}},
 		{"quota-account", []string{"--quota", "L-CCCCCCCC", "--instance", "account", "--limit", "2"}},
+		{"quota-alias", []string{"--quota", "L-AAAAAAAA", "--instance", "prod", "--limit", "2"}},
+		{"runs-alias", []string{"--instance", "PROD", "--limit", "1"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -139,5 +141,32 @@ func TestSinceFlag(t *testing.T) {
 		if err := s.Set(tc.in); err != nil || time.Duration(s) != tc.want {
 			t.Errorf("Set(%q) = %v, %v; want %v", tc.in, time.Duration(s), err, tc.want)
 		}
+	}
+}
+
+// TestHistoryAliasHeldByTwoInstances: an alias that named two instances in
+// the window is refused with both IDs, not resolved to one of them.
+func TestHistoryAliasHeldByTwoInstances(t *testing.T) {
+	spec := historyFixture(t)
+	st, err := store.Open(context.Background(), spec, aws.Config{}, store.Options{Retention: 100 * 365 * 24 * time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	started := time.Date(2025, 3, 2, 10, 0, 0, 0, time.UTC)
+	err = st.WriteRun(context.Background(), &quota.Report{
+		SchemaVersion: quota.SchemaVersion, RunID: "20250302T100000Z-rename", StartedAt: started, AccountID: "123456789012",
+		Regions:   []string{"us-east-1"},
+		Instances: []quota.InstanceReport{{InstanceID: "bbbbbbbb-2222-4222-8222-222222222222", InstanceAlias: "prod", Region: "us-east-1"}},
+	})
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	err = cmdHistory(context.Background(), []string{"--store", spec, "--since", fmt.Sprintf("%dd", maxDays), "--instance", "prod"}, &stdout, &stderr)
+	want := `instance: alias "prod" was held by 2 instances (aaaaaaaa-1111-4111-8111-111111111111, bbbbbbbb-2222-4222-8222-222222222222): give the ID`
+	var ue usageError
+	if err == nil || err.Error() != want || !errors.As(err, &ue) {
+		t.Errorf("cmdHistory = %v, want the usage error %q", err, want)
 	}
 }

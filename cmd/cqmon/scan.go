@@ -77,13 +77,14 @@ func addRunFlags(fs *flag.FlagSet, defaultStore string) *runFlags {
 	fs.IntVar(&rf.cfg.Concurrency, "concurrency", rf.cfg.Concurrency, "AWS calls in flight at once (1-64)")
 	fs.IntVar(&rf.cfg.MaxParents, "max-parents", rf.cfg.MaxParents, "most parents (users, queues...) a per-parent quota may make one call each for, per instance; 0 = no bound")
 	fs.Var(&rf.margin, "margin", "points under the threshold below which a cheap upper bound replaces an exact per-parent count (0-50)")
+	fs.Var((*listFlag)(&rf.cfg.SkipServices), "skip-service", "comma-separated related services not to measure at all (voiceid, cases, profile, wisdom, app-integrations, connect-campaigns): their quotas are reported unknown, skipped, and never alerted")
 	fs.Var(&rf.share, "rate-share", "share of each API's rate limit cqmon may use (0.05-1)")
 	fs.Var(&rf.output, "output", "report format: table or json")
 	fs.BoolVar(&rf.quiet, "quiet", false, "no progress lines on stderr")
 	fs.Var(&rf.stores, "store", "history and alert memory: local, local:<path>, dynamodb:<table>, s3://<bucket>/<prefix>, or none; repeatable (default "+defaultStore+")")
 	fs.Var(&rf.retention, "retention", "how long stored history is kept (e.g. 90d)")
 	fs.StringVar(&rf.kmsKey, "kms-key", "", "KMS key id or ARN for SSE-KMS on S3 history objects")
-	fs.Var(&rf.notify, "notify", "alert channel: stdout, sns:<topic-arn>, webhook:<url>; repeatable (default stdout with --output table, none with json)")
+	fs.Var(&rf.notify, "notify", "alert channel: stdout (stderr with --output json), sns:<topic-arn>, chatbot:<topic-arn>, webhook:<url>; repeatable (default stdout with --output table, none with json)")
 	fs.Var(&rf.remindAfter, "remind-after", "least time between two alerts about a quota that stays high")
 	fs.Var(&rf.hysteresis, "hysteresis", "points below the threshold a quota must fall to count as recovered")
 	fs.Func("horizon", "alert for a quota under the threshold whose trend reaches its limit within this time, 1d-365d (default 14d; 0 = off)", func(v string) error {
@@ -196,8 +197,8 @@ func addScanFlags(fs *flag.FlagSet) *scanFlags {
 	return sf
 }
 
-// prepare checks the flags and builds the run's options and the client
-// factory.
+// prepare checks the flags, builds the run's options and the client
+// factory, and makes sure there are credentials to call AWS with.
 func (sf *scanFlags) prepare(ctx context.Context, stdout, stderr io.Writer) (monitor.Options, *awsapi.Factory, error) {
 	sf.cfg.Regions = sf.regions
 	opts, err := sf.options("local", stdout, stderr)
@@ -205,7 +206,10 @@ func (sf *scanFlags) prepare(ctx context.Context, stdout, stderr io.Writer) (mon
 		return opts, nil, err
 	}
 	f, err := awsapi.NewFactory(ctx, awsapi.Options{Profile: sf.profile, Share: float64(sf.share)})
-	return opts, f, err
+	if err != nil {
+		return opts, nil, err
+	}
+	return opts, f, f.CheckCredentials(ctx)
 }
 
 func cmdScan(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -226,7 +230,9 @@ func cmdScan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 // produced is printed even when the run also reports an error.
 func runAndPrint(ctx context.Context, f *awsapi.Factory, opts monitor.Options, rf *runFlags, stdout, stderr io.Writer) error {
 	r := &monitor.Runner{Factory: f, Catalog: catalog.Default(), Options: opts}
-	// Alert text on stdout follows the report, so collect it first.
+	// Alert text on stdout follows the report, so collect it first. With
+	// --output json stdout carries the JSON document alone: the stdout
+	// channel then writes to stderr.
 	var alerts bytes.Buffer
 	r.Options.Stdout = &alerts
 	ctx, cancel := withRunTimeout(ctx, time.Duration(rf.timeout))
@@ -242,15 +248,16 @@ func runAndPrint(ctx context.Context, f *awsapi.Factory, opts monitor.Options, r
 		return runErr
 	}
 	if !rf.quiet {
-		fmt.Fprintf(stderr, "[done] %d instance(s), %d quotas, %d violation(s), %d unknown; %d AWS calls, %d throttled; stored in %v; alerts %v\n",
-			sum.Instances, sum.Quotas, sum.Violations, sum.Unknown, sum.APICalls, sum.Throttled, sum.SinksWritten, sum.AlertsSent)
+		fmt.Fprintln(stderr, doneLine(sum))
 	}
 	if rf.output == "json" {
 		if err := report.JSON(stdout, rep); err != nil {
 			return fmt.Errorf("write report: %w", err)
 		}
 		if alerts.Len() > 0 {
-			fmt.Fprintf(stdout, "\nALERTS\n\n%s", alerts.String())
+			// stdout holds the JSON document alone: jq and json.load
+			// read it; the stdout channel's text goes to stderr.
+			fmt.Fprintf(stderr, "\nALERTS\n\n%s", alerts.String())
 		}
 		return finish(ctx, rf, runErr, rep, opts)
 	}
@@ -297,6 +304,36 @@ func finish(ctx context.Context, rf *runFlags, runErr error, rep *quota.Report, 
 		return runErr
 	}
 	return rf.failOn.check(rep, opts.Alert)
+}
+
+// doneLine is the last progress line, in words: "stored in local:x.db,
+// dynamodb:t; alerts sent: 2 alert, 1 recovery".
+func doneLine(sum monitor.Summary) string {
+	stored := "not stored"
+	if len(sum.SinksWritten) > 0 {
+		stored = "stored in " + strings.Join(sum.SinksWritten, ", ")
+	}
+	var sent []string
+	for _, k := range []alert.Kind{alert.KindAlert, alert.KindForecast, alert.KindReminder, alert.KindRecovery} {
+		if n := sum.AlertsSent[string(k)]; n > 0 {
+			sent = append(sent, fmt.Sprintf("%d %s", n, k))
+		}
+	}
+	alerts := "no alert sent"
+	if len(sent) > 0 {
+		alerts = "alerts sent: " + strings.Join(sent, ", ")
+	}
+	return fmt.Sprintf("[done] %s, %s, %s, %d unknown; %s, %d throttled; %s; %s",
+		count(sum.Instances, "instance"), count(sum.Quotas, "quota"), count(sum.Violations, "violation"), sum.Unknown,
+		count(sum.APICalls, "AWS call"), sum.Throttled, stored, alerts)
+}
+
+// count writes n and word, in the plural unless n is 1.
+func count(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }
 
 // deliveryError marks a run that completed but could not store its

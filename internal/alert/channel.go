@@ -23,7 +23,8 @@ type Channel interface {
 
 // Spec is a parsed channel specification.
 type Spec struct {
-	// Kind is "sns", "stdout" or "webhook".
+	// Kind is "sns", "chatbot" (an SNS topic AWS Chatbot reads), "stdout"
+	// or "webhook".
 	Kind string
 	// Target is the topic ARN or the webhook URL; empty for stdout.
 	Target string
@@ -43,8 +44,8 @@ func (s Spec) String() string {
 
 var topicARN = regexp.MustCompile(`^arn:aws[a-z-]*:sns:([a-z]{2}(?:-[a-z]+)+-\d+):\d{12}:[A-Za-z0-9_-]{1,256}$`)
 
-// ParseSpec reads one channel: "sns:<topic ARN>", "stdout" or
-// "webhook:<https URL>".
+// ParseSpec reads one channel: "sns:<topic ARN>", "chatbot:<topic ARN>",
+// "stdout" or "webhook:<https URL>".
 func ParseSpec(s string) (Spec, error) {
 	s = strings.TrimSpace(s)
 	kind, target, _ := strings.Cut(s, ":")
@@ -55,14 +56,14 @@ func ParseSpec(s string) (Spec, error) {
 			return Spec{}, fmt.Errorf("channel %q: stdout takes no target", redactSpec(s))
 		}
 		return Spec{Kind: "stdout"}, nil
-	case "sns":
+	case "sns", "chatbot":
 		if strings.HasSuffix(target, ".fifo") {
 			return Spec{}, fmt.Errorf("channel %q: FIFO topics are not supported (they deliver only to SQS)", redactSpec(s))
 		}
 		if !topicARN.MatchString(target) {
 			return Spec{}, fmt.Errorf("channel %q: %q is not an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>)", redactSpec(s), Redact(target))
 		}
-		return Spec{Kind: "sns", Target: target}, nil
+		return Spec{Kind: strings.ToLower(kind), Target: target}, nil
 	case "webhook":
 		u, err := url.Parse(target)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
@@ -70,7 +71,7 @@ func ParseSpec(s string) (Spec, error) {
 		}
 		return Spec{Kind: "webhook", Target: target}, nil
 	}
-	return Spec{}, fmt.Errorf("channel %q: unknown kind%s (want sns:<topic ARN>, stdout or webhook:<URL>)", redactSpec(s), quotedKind(s))
+	return Spec{}, fmt.Errorf("channel %q: unknown kind%s (want sns:<topic ARN>, chatbot:<topic ARN>, stdout or webhook:<URL>)", redactSpec(s), quotedKind(s))
 }
 
 // ParseSpecs reads a comma- or newline-separated list of channels, as
@@ -97,13 +98,16 @@ func (s Spec) Build(d Deps) (Channel, error) {
 			return nil, fmt.Errorf("channel stdout: no writer")
 		}
 		return &Writer{w: d.Stdout}, nil
-	case "sns":
+	case "sns", "chatbot":
 		if d.SNS == nil {
 			return nil, fmt.Errorf("channel %s: no SNS client", s)
 		}
 		region := topicARN.FindStringSubmatch(s.Target)
 		if region == nil {
 			return nil, fmt.Errorf("channel %s: not an SNS topic ARN", s)
+		}
+		if s.Kind == "chatbot" {
+			return NewChatbotSNS(d.SNS(region[1]), s.Target), nil
 		}
 		return NewSNS(d.SNS(region[1]), s.Target), nil
 	case "webhook":

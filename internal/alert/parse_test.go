@@ -76,8 +76,10 @@ func TestParseSpecs(t *testing.T) {
 		want    []Spec
 		wantErr string
 	}{
-		{name: "every kind", in: "sns:" + arn + ", stdout\nwebhook:https://hooks.slack.com/services/T0/B0/secret",
-			want: []Spec{{"sns", arn}, {"stdout", ""}, {"webhook", "https://hooks.slack.com/services/T0/B0/secret"}}},
+		{name: "every kind", in: "sns:" + arn + ", stdout\nwebhook:https://hooks.slack.com/services/T0/B0/secret, Chatbot:" + arn,
+			want: []Spec{{"sns", arn}, {"stdout", ""}, {"webhook", "https://hooks.slack.com/services/T0/B0/secret"}, {"chatbot", arn}}},
+		{name: "chatbot needs a topic ARN", in: "chatbot:ops-channel",
+			wantErr: `channel "chatbot:ops-channel": "ops-channel" is not an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>)`},
 		{name: "gov cloud partition", in: "sns:arn:aws-us-gov:sns:us-gov-west-1:123456789012:t",
 			want: []Spec{{"sns", "arn:aws-us-gov:sns:us-gov-west-1:123456789012:t"}}},
 		{name: "not an ARN", in: "sns:connect-alerts",
@@ -90,7 +92,7 @@ func TestParseSpecs(t *testing.T) {
 		{name: "webhook without scheme hides user and password", in: "webhook:user:pass@hooks.slack.com/services/T0/B0/secret",
 			wantErr: `channel "webhook:hooks.slack.com/...": want an http(s) URL after webhook:`},
 		{name: "unknown kind hides a URL", in: "slack:https://hooks.slack.com/services/T0/B0/secret",
-			wantErr: `channel "slack:https://hooks.slack.com/...": unknown kind "slack" (want sns:<topic ARN>, stdout or webhook:<URL>)`},
+			wantErr: `channel "slack:https://hooks.slack.com/...": unknown kind "slack" (want sns:<topic ARN>, chatbot:<topic ARN>, stdout or webhook:<URL>)`},
 		{name: "stdout with a URL hides its secrets", in: "stdout:https://user:pass@hooks.slack.com/services/X?token=t",
 			wantErr: `channel "stdout:https://hooks.slack.com/...": stdout takes no target`},
 		{name: "sns with a URL hides its secrets", in: "sns:https://user:pass@hooks.slack.com/services/X",
@@ -100,8 +102,8 @@ func TestParseSpecs(t *testing.T) {
 		{name: "FIFO URL hides its path", in: "sns:https://example.com/secret.fifo",
 			wantErr: `channel "sns:https://example.com/...": FIFO topics are not supported (they deliver only to SQS)`},
 		{name: "a URL without a kind", in: "https://user:pass@example.com/secret",
-			wantErr: `channel "https://example.com/...": unknown kind (want sns:<topic ARN>, stdout or webhook:<URL>)`},
-		{name: "unknown kind", in: "email:ops", wantErr: `channel "email:ops": unknown kind "email" (want sns:<topic ARN>, stdout or webhook:<URL>)`},
+			wantErr: `channel "https://example.com/...": unknown kind (want sns:<topic ARN>, chatbot:<topic ARN>, stdout or webhook:<URL>)`},
+		{name: "unknown kind", in: "email:ops", wantErr: `channel "email:ops": unknown kind "email" (want sns:<topic ARN>, chatbot:<topic ARN>, stdout or webhook:<URL>)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

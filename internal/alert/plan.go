@@ -2,6 +2,7 @@ package alert
 
 import (
 	"cmp"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -104,9 +105,12 @@ type Delivery struct {
 
 // Plan decides, without side effects, which messages a report calls for
 // given the remembered states: one per instance with news and one for the
-// account-level quotas with news. States of quotas absent from the report,
-// unknown or muted are left untouched. A delivery whose message has no
-// Kind carries state changes only (forecast alerts cleared without news)
+// account-level quotas with news. An unknown quota is listed the first
+// time and when its reason changes, riding along with news (it never
+// makes a message by itself), and never when it is unknown by design or
+// skipped. States of quotas absent from the report or muted are left
+// untouched. A delivery whose message has no Kind carries state changes
+// only (forecast alerts cleared, unknowns measured again, without news)
 // and is not sent.
 func Plan(cfg Config, rep *quota.Report, states []quota.AlertState) []Delivery {
 	cfg = cfg.resolved(rep)
@@ -146,6 +150,9 @@ func (p *planner) message(id, alias, region string, s quota.Summary) Message {
 // plan fills m from results and returns the delivery when there is news.
 func (p *planner) plan(m Message, results []quota.Result) (Delivery, bool) {
 	d := Delivery{}
+	// told holds the states of the unknowns listed: saved only with a
+	// message, so that an unknown not sent rides along with the next one.
+	var told []quota.AlertState
 	var regions []string
 	for _, r := range results {
 		if muted(p.cfg.Mutes, r, m.InstanceID, m.InstanceAlias) || r.Singleton && !p.cfg.AlertSingletons {
@@ -170,6 +177,8 @@ func (p *planner) plan(m Message, results []quota.Result) (Delivery, bool) {
 			m.Recovered = append(m.Recovered, it)
 		case it.Mark == MarkUnknown:
 			m.Unknown = append(m.Unknown, it)
+			told = append(told, *put)
+			put = nil
 		default:
 			m.Violations = append(m.Violations, it)
 		}
@@ -184,6 +193,7 @@ func (p *planner) plan(m Message, results []quota.Result) (Delivery, bool) {
 	if m.Kind == "" {
 		return Delivery{Put: d.Put}, len(d.Put) > 0
 	}
+	d.Put = append(d.Put, told...)
 	if m.InstanceID == "" {
 		slices.Sort(regions)
 		m.Region = strings.Join(regions, ",")
@@ -211,19 +221,48 @@ func (p *planner) plan(m Message, results []quota.Result) (Delivery, bool) {
 
 // decide classifies one result against its remembered state and returns
 // the item to list (zero Mark: not listed) and the state to save, if any.
+//
+// A state may remember an alert (LastSeverity set), the reason of an
+// unknown told (UnknownReason set), or both.
 func (p *planner) decide(r quota.Result, key quota.AlertState, st quota.AlertState, had bool) (Item, *quota.AlertState) {
 	it := Item{Result: r}
-	if had {
+	if had && st.LastSeverity != "" {
 		it.Since, it.Previous = st.FirstSeen, Severity(st.LastSeverity)
 	}
 	if r.Status == quota.StatusUnknown {
+		if r.UnknownCause != "" || had && sameReason(st.UnknownReason, r.Reason) {
+			return Item{}, nil
+		}
+		told := key
+		if had {
+			told = st
+		}
+		told.UnknownReason, told.UnknownAt = r.Reason, p.now
 		it.Mark = MarkUnknown
-		return it, nil
+		return it, &told
+	}
+	// Measured again: the unknown told is forgotten, quietly; a state
+	// that held only that is over, as a recovery is.
+	var forget *quota.AlertState
+	if had && st.UnknownReason != "" {
+		f := st
+		f.UnknownReason, f.UnknownAt = "", p.now
+		if f.LastSeverity == "" {
+			f.RecoveredAt = p.now
+		}
+		forget = &f
+	}
+	had = had && st.LastSeverity != ""
+	if had {
+		st.UnknownReason = ""
 	}
 	th := p.threshold(r)
 	u, high := p.level(r)
 	if !high {
 		if it, put, ok := p.forecastDecision(r, key, st, had, u); ok {
+			if put == nil {
+				put = forget
+			}
 			return it, put
 		}
 		if had && u < th-p.cfg.Hysteresis {
@@ -232,7 +271,7 @@ func (p *planner) decide(r quota.Result, key quota.AlertState, st quota.AlertSta
 			rec.RecoveredAt = p.now
 			return it, &rec
 		}
-		return Item{}, nil
+		return Item{}, forget
 	}
 	if had && Severity(st.LastSeverity) == SeverityForecast {
 		had = false // the forecast came true: a violation is new news
@@ -247,7 +286,7 @@ func (p *planner) decide(r quota.Result, key quota.AlertState, st quota.AlertSta
 		it.Mark = MarkReminder
 	default:
 		it.Mark = MarkOngoing
-		return it, nil
+		return it, forget
 	}
 	put := key
 	put.FirstSeen, put.LastNotified = it.Since, p.now
@@ -262,6 +301,16 @@ func (p *planner) threshold(r quota.Result) float64 {
 		return r.Threshold
 	}
 	return p.cfg.Threshold
+}
+
+// digits matches the numbers of a reason.
+var digits = regexp.MustCompile(`[0-9]+`)
+
+// sameReason reports whether two unknown reasons are the same once their
+// numbers are set aside: "1700 parents would take one call each" and
+// "1702 parents ..." are one reason, not news.
+func sameReason(a, b string) bool {
+	return a != "" && digits.ReplaceAllString(a, "#") == digits.ReplaceAllString(b, "#")
 }
 
 // level returns a result's utilization and whether it is at or above its

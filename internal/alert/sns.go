@@ -27,29 +27,43 @@ const snsReserve = 2 * 1024
 
 // SNS publishes messages to a topic with MessageStructure=json: plain text
 // for email (and as the default), the JSON document for SQS, Lambda and
-// HTTPS subscribers, and the subject for SMS.
+// HTTPS subscribers, and the subject for SMS. With chatbot set, HTTPS
+// subscribers get an AWS Chatbot custom notification instead: Chatbot
+// subscribes to a topic over HTTPS, so it reads the "https" key.
 type SNS struct {
-	client Publisher
-	topic  string
+	client  Publisher
+	topic   string
+	chatbot bool
 }
 
 // NewSNS returns a channel publishing to the topic with client, which must
 // be configured for the topic's Region.
 func NewSNS(client Publisher, topicARN string) *SNS { return &SNS{client: client, topic: topicARN} }
 
+// NewChatbotSNS is NewSNS for a topic AWS Chatbot reads: its HTTPS
+// subscribers get the Chatbot custom notification.
+func NewChatbotSNS(client Publisher, topicARN string) *SNS {
+	return &SNS{client: client, topic: topicARN, chatbot: true}
+}
+
 // String implements Channel.
-func (s *SNS) String() string { return "sns:" + s.topic }
+func (s *SNS) String() string {
+	if s.chatbot {
+		return "chatbot:" + s.topic
+	}
+	return "sns:" + s.topic
+}
 
 // Send implements Channel. A message over MaxSNSBytes is trimmed.
 func (s *SNS) Send(ctx context.Context, m Message) error {
 	m, err := fit(m, MaxSNSBytes-snsReserve, func(m Message) (int, error) {
-		body, err := snsMessage(m)
+		body, err := snsMessage(m, s.chatbot)
 		return len(body), err
 	})
 	if err != nil {
 		return permanent{err}
 	}
-	in, err := publishInput(s.topic, m)
+	in, err := publishInput(s.topic, m, s.chatbot)
 	if err != nil {
 		return permanent{err}
 	}
@@ -73,8 +87,8 @@ var snsPermanent = map[string]bool{
 }
 
 // publishInput builds the Publish call for a message.
-func publishInput(topic string, m Message) (*sns.PublishInput, error) {
-	body, err := snsMessage(m)
+func publishInput(topic string, m Message, chatbot bool) (*sns.PublishInput, error) {
+	body, err := snsMessage(m, chatbot)
 	if err != nil {
 		return nil, err
 	}
@@ -91,11 +105,18 @@ func publishInput(topic string, m Message) (*sns.PublishInput, error) {
 	}, nil
 }
 
-// snsMessage is the MessageStructure=json body: one string per protocol.
-func snsMessage(m Message) (string, error) {
+// snsMessage is the MessageStructure=json body: one string per protocol;
+// with chatbot, the "https" string is the Chatbot custom notification.
+func snsMessage(m Message, chatbot bool) (string, error) {
 	doc, err := m.JSON()
 	if err != nil {
 		return "", err
+	}
+	https := doc
+	if chatbot {
+		if https, err = chatbotJSON(m); err != nil {
+			return "", err
+		}
 	}
 	text := m.Text()
 	b, err := json.Marshal(map[string]string{
@@ -103,7 +124,7 @@ func snsMessage(m Message) (string, error) {
 		"email":   text,
 		"sqs":     string(doc),
 		"lambda":  string(doc),
-		"https":   string(doc),
+		"https":   string(https),
 		"sms":     m.Subject(),
 	})
 	if err != nil {

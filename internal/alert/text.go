@@ -103,7 +103,7 @@ func (m Message) Text() string {
 		more(&b, m.Omitted.Recovered, "recovered quota")
 	}
 	if len(m.Unknown) > 0 || m.Omitted.Unknown > 0 {
-		b.WriteString("\nUNKNOWN (could not be measured this run; never alerts):\n")
+		b.WriteString("\nUNKNOWN (could not be measured: first seen, or for a new reason; never alerts):\n")
 		for _, it := range m.Unknown {
 			fmt.Fprintf(&b, "• %s%s: %s", regionTag(m, it.Result), it.Result.QuotaName, brief(it.Result.Reason, 140))
 			if it.Previous != "" {
@@ -143,6 +143,14 @@ func (m Message) violation(b *strings.Builder, it Item) {
 		tags = append(tags, "since "+day(it))
 	}
 	fmt.Fprintf(b, "• %s%s: %s - VIOLATION  [%s]\n", regionTag(m, r), r.QuotaName, figures(r), strings.Join(tags, ", "))
+	fmt.Fprintf(b, "    %s\n", strings.Join(m.violationDetail(r), "; "))
+	m.increaseLink(b, r)
+}
+
+// violationDetail is where a violation's limit came from, its highest
+// parent, its reason, its own threshold, whether it can be raised and
+// the increase request already filed.
+func (m Message) violationDetail(r quota.Result) []string {
 	detail := []string{limitFrom(r.LimitSource)}
 	if r.Parent != "" {
 		detail = append(detail, "highest: "+r.Parent)
@@ -156,8 +164,7 @@ func (m Message) violation(b *strings.Builder, it Item) {
 	if !r.Adjustable {
 		detail = append(detail, "not adjustable: reduce usage")
 	}
-	fmt.Fprintf(b, "    %s\n", strings.Join(withRequest(detail, r), "; "))
-	m.increaseLink(b, r)
+	return withRequest(detail, r)
 }
 
 // withRequest adds the increase request already filed for r, if any.
@@ -171,9 +178,18 @@ func withRequest(detail []string, r quota.Result) []string {
 // increaseLink prints where to request an increase of r, unless an open
 // request is already on its way: nobody should file it twice.
 func (m Message) increaseLink(b *strings.Builder, r quota.Result) {
-	if u := IncreaseURL(r, m.regionOf(r)); u != "" && (r.IncreaseRequest == nil || !r.IncreaseRequest.Open()) {
+	if u := m.increaseURL(r); u != "" {
 		fmt.Fprintf(b, "    Request an increase: %s\n", u)
 	}
+}
+
+// increaseURL is IncreaseURL in the quota's Region, or "" while an open
+// request is on its way.
+func (m Message) increaseURL(r quota.Result) string {
+	if r.IncreaseRequest != nil && r.IncreaseRequest.Open() {
+		return ""
+	}
+	return IncreaseURL(r, m.regionOf(r))
 }
 
 func (m Message) regionOf(r quota.Result) string {

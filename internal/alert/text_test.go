@@ -114,13 +114,13 @@ func TestSNSMessageFitsLimit(t *testing.T) {
 	}
 	m := only(t, at(t0), report(instance(instA, "acme-prod", rs...)))
 	fitted, err := fit(m, MaxSNSBytes-snsReserve, func(m Message) (int, error) {
-		s, err := snsMessage(m)
+		s, err := snsMessage(m, false)
 		return len(s), err
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	body, _ := snsMessage(fitted)
+	body, _ := snsMessage(fitted, false)
 	if len(body) > MaxSNSBytes-snsReserve || fitted.Omitted.Violations == 0 {
 		t.Fatalf("fitted message is %d bytes with %d omitted", len(body), fitted.Omitted.Violations)
 	}

@@ -14,24 +14,13 @@ import (
 	"unicode/utf8"
 )
 
-// Slack's limits on an incoming-webhook message
-// (api.slack.com/reference/block-kit/blocks).
-const (
-	// slackTextLimit: Slack truncates a message's text past 40,000
-	// characters; stay clear of it.
-	slackTextLimit = 39000
-	// slackSectionLimit: a section block's text is at most 3,000
-	// characters. (A header's 150 is above MaxSubjectLen.)
-	slackSectionLimit = 3000
-)
-
 // webhookTimeout bounds one POST when the caller gives no HTTP client.
 const webhookTimeout = 10 * time.Second
 
 // Webhook posts messages as Slack-compatible JSON: "text" holds the
 // subject and plain text (shown by Slack in notifications and by other
-// chat tools that read only "text"), "blocks" the same in a header and
-// sections.
+// chat tools that read only "text"), "blocks" the message in Block Kit
+// (see slackPayload).
 type Webhook struct {
 	client *http.Client
 	url    string
@@ -56,7 +45,7 @@ func (w *Webhook) String() string { return "webhook:" + Redact(w.url) }
 // Send implements Channel. A 2xx answer means delivered; 4xx answers
 // other than 408 and 429 are not retried.
 func (w *Webhook) Send(ctx context.Context, m Message) error {
-	m, err := fit(m, slackTextLimit, func(m Message) (int, error) { return len(slackText(m)), nil })
+	m, err := slackFit(m)
 	if err != nil {
 		return permanent{err}
 	}
@@ -101,33 +90,6 @@ func unwrapURL(err error) error {
 	return err
 }
 
-type slackTextObject struct {
-	Type string `json:"type"`
-	Text string `json:"text"`
-}
-
-type slackBlock struct {
-	Type string           `json:"type"`
-	Text *slackTextObject `json:"text"`
-}
-
-type slackMessage struct {
-	Text   string       `json:"text"`
-	Blocks []slackBlock `json:"blocks"`
-}
-
-// slackText is the message's "text": subject, blank line, body, escaped
-// for Slack's mrkdwn.
-func slackText(m Message) string { return slackEscape(m.Subject() + "\n\n" + m.Text()) }
-
-func slackPayload(m Message) slackMessage {
-	p := slackMessage{Text: slackText(m), Blocks: []slackBlock{{Type: "header", Text: &slackTextObject{Type: "plain_text", Text: m.Subject()}}}}
-	for _, chunk := range chunks(slackEscape(m.Text()), slackSectionLimit) {
-		p.Blocks = append(p.Blocks, slackBlock{Type: "section", Text: &slackTextObject{Type: "mrkdwn", Text: chunk}})
-	}
-	return p
-}
-
 // chunks splits text at line ends into pieces of at most limit bytes; a
 // single longer line is cut.
 func chunks(text string, limit int) []string {
@@ -152,7 +114,3 @@ func chunks(text string, limit int) []string {
 	}
 	return out
 }
-
-var slackEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
-
-func slackEscape(s string) string { return slackEscaper.Replace(s) }

@@ -49,6 +49,10 @@ type Config struct {
 	// routing profile...): a per-parent quota of an instance with more
 	// parents is reported unknown instead. 0 means no bound.
 	MaxParents int
+	// SkipServices are service codes (voiceid, cases...) whose quotas the
+	// run does not measure: they are reported unknown, skipped, and no
+	// call is made for them.
+	SkipServices []string
 }
 
 // DefaultConfig returns the configuration of a run with no options.

@@ -54,6 +54,9 @@ func (e *Engine) Run(ctx context.Context) (*quota.Report, error) {
 	if err := e.Config.Validate(); err != nil {
 		return nil, err
 	}
+	if err := CheckSkipServices(e.Catalog.Measured(), e.Config.SkipServices); err != nil {
+		return nil, fmt.Errorf("skip-service: %w", err)
+	}
 	started := e.now()
 	regions := e.Config.Regions
 	if len(regions) == 0 {

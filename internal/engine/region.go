@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -28,7 +29,10 @@ type regionResult struct {
 func (e *Engine) scanRegion(ctx context.Context, region string, now time.Time) regionResult {
 	var rr regionResult
 	clients := e.Factory.For(region)
-	defs := e.Catalog.Measured()
+	// defs are the quotas measured this run; the quotas of skipped
+	// services are reported, but no call is made for them.
+	catalogDefs := e.Catalog.Measured()
+	defs := slices.DeleteFunc(slices.Clone(catalogDefs), e.Config.skips)
 
 	all, err := collect.DiscoverInstances(ctx, clients.Connect, region)
 	if err != nil {
@@ -115,6 +119,9 @@ func (e *Engine) scanRegion(ctx context.Context, region string, now time.Time) r
 
 	thresholds := e.Config.Thresholds()
 	evaluate := func(d quota.Definition, in *quota.Instance) quota.Result {
+		if e.Config.skips(d) {
+			return e.Config.skippedResult(d)
+		}
 		id := ""
 		if in != nil {
 			id = in.ID
@@ -122,9 +129,9 @@ func (e *Engine) scanRegion(ctx context.Context, region string, now time.Time) r
 		l := limits.For(d, in)
 		r := quota.Evaluate(d, measure(d, id), l, thresholds.For(d, l.Name, in))
 		r.IncreaseRequest = requests.For(d, in)
-		return r
+		return expectedUnknown(d, r)
 	}
-	for _, d := range defs {
+	for _, d := range catalogDefs {
 		if !d.PerInstance() {
 			r := evaluate(d, nil)
 			r.Region = region
@@ -137,11 +144,10 @@ func (e *Engine) scanRegion(ctx context.Context, region string, now time.Time) r
 			Region: region, InstanceStatus: in.Status, Metrics: []quota.Result{},
 		}
 		if in.Active() {
-			for _, d := range defs {
-				if !d.PerInstance() {
-					continue
+			for _, d := range catalogDefs {
+				if d.PerInstance() {
+					ir.Metrics = append(ir.Metrics, evaluate(d, &in))
 				}
-				ir.Metrics = append(ir.Metrics, evaluate(d, &in))
 			}
 		}
 		SortResults(ir.Metrics)

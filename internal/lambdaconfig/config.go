@@ -17,6 +17,7 @@ import (
 
 	"github.com/cqmon/cqmon/internal/alert"
 	"github.com/cqmon/cqmon/internal/awsapi"
+	"github.com/cqmon/cqmon/internal/catalog"
 	"github.com/cqmon/cqmon/internal/emf"
 	"github.com/cqmon/cqmon/internal/engine"
 	"github.com/cqmon/cqmon/internal/monitor"
@@ -44,6 +45,8 @@ const (
 	EnvKMSKeyID      = "CQMON_KMS_KEY_ID"
 	EnvRateShare     = "CQMON_RATE_SHARE"
 	EnvMaxParents    = "CQMON_MAX_PARENTS"
+	EnvSkipServices  = "CQMON_SKIP_SERVICES"
+	EnvChatbot       = "CQMON_CHATBOT"
 	EnvLogLevel      = "LOG_LEVEL"
 	// EnvMetricsNamespace is the CloudWatch namespace of the metrics each
 	// run writes to its log in Embedded Metric Format.
@@ -57,7 +60,7 @@ const (
 var Vars = []string{
 	EnvThreshold, EnvTopicARN, EnvUseS3, EnvBucket, EnvUseDynamoDB, EnvTable,
 	EnvRegions, EnvLookback, EnvRemindAfter, EnvHysteresis, EnvHorizonDays, EnvMute, EnvThresholds, EnvSingletons,
-	EnvRetentionDays, EnvKMSKeyID, EnvRateShare, EnvMaxParents, EnvLogLevel,
+	EnvRetentionDays, EnvKMSKeyID, EnvRateShare, EnvMaxParents, EnvSkipServices, EnvChatbot, EnvLogLevel,
 	EnvMetricsNamespace, EnvMetrics,
 }
 
@@ -131,7 +134,12 @@ type Config struct {
 	KMSKeyID   string
 	RateShare  float64
 	MaxParents int
-	LogLevel   slog.Level
+	// SkipServices are the related services not measured at all.
+	SkipServices []string
+	// Chatbot publishes to the topic for AWS Chatbot: its HTTPS
+	// subscribers get Chatbot custom notifications.
+	Chatbot  bool
+	LogLevel slog.Level
 	// MetricsNamespace and Metrics say where and for which quotas each run
 	// writes its CloudWatch metrics (Embedded Metric Format records in the
 	// function's log).
@@ -209,6 +217,8 @@ func (c *Config) set(name, v string) error {
 		err = parseBool(name, v, &c.UseDynamoDB)
 	case EnvSingletons:
 		err = parseBool(name, v, &c.AlertSingletons)
+	case EnvChatbot:
+		err = parseBool(name, v, &c.Chatbot)
 	case EnvLookback:
 		err = parseDuration(name, v, &c.Lookback)
 	case EnvRemindAfter:
@@ -232,12 +242,9 @@ func (c *Config) set(name, v string) error {
 		}
 		c.Metrics = sel
 	case EnvRegions:
-		c.Regions = nil
-		for _, r := range strings.Split(v, ",") {
-			if r = strings.TrimSpace(r); r != "" {
-				c.Regions = append(c.Regions, r)
-			}
-		}
+		c.Regions = splitList(v)
+	case EnvSkipServices:
+		c.SkipServices = splitList(v)
 	case EnvMute:
 		mutes, merr := alert.ParseMutes(v)
 		if merr != nil {
@@ -341,6 +348,9 @@ func (c Config) Validate() error {
 	if !namespacePattern.MatchString(c.MetricsNamespace) || strings.HasPrefix(c.MetricsNamespace, "AWS/") {
 		bad(EnvMetricsNamespace, c.MetricsNamespace, "is not a CloudWatch namespace (1-255 of A-Z a-z 0-9 . - _ / # :, not starting AWS/)")
 	}
+	if err := engine.CheckSkipServices(catalog.Default().Measured(), c.SkipServices); err != nil {
+		errs = append(errs, fmt.Errorf("%s: %w", EnvSkipServices, err))
+	}
 	if len(errs) > 0 {
 		return errors.Join(errs...)
 	}
@@ -390,6 +400,7 @@ func (c Config) Options() monitor.Options {
 	eng.Lookback = c.Lookback
 	eng.MaxParents = c.MaxParents
 	eng.ThresholdRules = c.Thresholds
+	eng.SkipServices = c.SkipServices
 	o := monitor.Options{
 		Engine:       eng,
 		Stores:       c.Stores(),
@@ -397,7 +408,11 @@ func (c Config) Options() monitor.Options {
 		Alert:        alert.DefaultConfig(),
 	}
 	if c.TopicARN != "" {
-		o.Notify = []alert.Spec{{Kind: "sns", Target: c.TopicARN}}
+		kind := "sns"
+		if c.Chatbot {
+			kind = "chatbot"
+		}
+		o.Notify = []alert.Spec{{Kind: kind, Target: c.TopicARN}}
 	}
 	o.Alert.RemindAfter = c.RemindAfter
 	o.Alert.Hysteresis = c.Hysteresis

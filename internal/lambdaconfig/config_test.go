@@ -51,7 +51,7 @@ func TestLoad(t *testing.T) {
 				EnvRegions: " us-east-1, eu-west-2 ,", EnvLookback: "7d", EnvRemindAfter: "90m", EnvHysteresis: "2.5",
 				EnvMute: "code:L-22922690\ninstance:acme-test", EnvRetentionDays: "30",
 				EnvKMSKeyID:  "arn:aws:kms:us-east-1:123456789012:key/0f4a8c4e-1d7b-4c9e-9a39-6b1f2c3d4e5f",
-				EnvRateShare: "0.25", EnvMaxParents: "0", EnvLogLevel: "debug",
+				EnvRateShare: "0.25", EnvMaxParents: "0", EnvLogLevel: "debug", EnvSkipServices: "voiceid, cases", EnvChatbot: "true",
 				EnvMetricsNamespace: "Contact/Quotas", EnvMetrics: "above:50",
 				EnvThresholds: "code:L-12AB7C57=70;name:Rate of *=95", EnvSingletons: "true",
 			},
@@ -67,6 +67,7 @@ func TestLoad(t *testing.T) {
 				c.Thresholds = []quota.ThresholdRule{{Kind: quota.ThresholdCode, Quota: "L-12AB7C57", Percent: 70},
 					{Kind: quota.ThresholdName, Quota: "Rate of *", Percent: 95}}
 				c.AlertSingletons = true
+				c.SkipServices, c.Chatbot = []string{"voiceid", "cases"}, true
 			},
 		},
 		{
@@ -154,6 +155,7 @@ func TestOptions(t *testing.T) {
 		EnvUseS3: "true", EnvBucket: "hist", EnvUseDynamoDB: "true", EnvTable: "history",
 		EnvRegions: "us-west-2", EnvRetentionDays: "30", EnvKMSKeyID: "alias/cqmon", EnvMaxParents: "50",
 		EnvThresholds: "instance:acme-prod/code:L-9A46857E=60", EnvSingletons: "true",
+		EnvSkipServices: "voiceid", EnvChatbot: "true",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -168,11 +170,12 @@ func TestOptions(t *testing.T) {
 	if diff := cmp.Diff(store.Options{Retention: 30 * 24 * time.Hour, KMSKeyID: "alias/cqmon"}, o.StoreOptions); diff != "" {
 		t.Errorf("store options (-want +got):\n%s", diff)
 	}
-	if len(o.Notify) != 1 || o.Notify[0].String() != "sns:arn:aws:sns:us-east-1:123456789012:alerts" {
+	if len(o.Notify) != 1 || o.Notify[0].String() != "chatbot:arn:aws:sns:us-east-1:123456789012:alerts" {
 		t.Errorf("notify = %v", o.Notify)
 	}
 	e := o.Engine
-	if e.Threshold != 70 || e.MaxParents != 50 || len(e.Regions) != 1 || e.Regions[0] != "us-west-2" {
+	if e.Threshold != 70 || e.MaxParents != 50 || len(e.Regions) != 1 || e.Regions[0] != "us-west-2" ||
+		len(e.SkipServices) != 1 || e.SkipServices[0] != "voiceid" {
 		t.Errorf("engine config = %+v", e)
 	}
 	if o.Alert.RemindAfter != alert.DefaultRemindAfter || o.Alert.Hysteresis != alert.DefaultHysteresis || !o.Alert.AlertSingletons {

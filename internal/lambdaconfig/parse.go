@@ -73,3 +73,14 @@ func parseLevel(name, v string, dst *slog.Level) error {
 	}
 	return nil
 }
+
+// splitList reads a comma-separated list, dropping empty entries.
+func splitList(v string) []string {
+	var out []string
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -28,24 +28,36 @@ type AlertState struct {
 	// RecoveredAt, when set, is when the quota's recovery was told: the
 	// alert is over, and the quota is as if never alerted.
 	RecoveredAt time.Time `json:"recovered_at,omitzero"`
+
+	// UnknownReason is the reason last told for the quota being unknown;
+	// empty when none is remembered. A state may hold only this (no
+	// violation told: LastSeverity empty). UnknownAt is when it was last
+	// set or cleared.
+	UnknownReason string    `json:"unknown_reason,omitempty"`
+	UnknownAt     time.Time `json:"unknown_at,omitzero"`
 }
 
 // Recovered reports whether the state records a recovery, not an alert.
 func (s AlertState) Recovered() bool { return !s.RecoveredAt.IsZero() }
 
-// Version is when the state was written: every write is a message told,
-// so it is the later of LastNotified and RecoveredAt.
+// Version is when the state was written: every write is a message told
+// or an unknown's reason set or cleared, so it is the latest of
+// LastNotified, RecoveredAt and UnknownAt.
 func (s AlertState) Version() time.Time {
-	if s.RecoveredAt.After(s.LastNotified) {
-		return s.RecoveredAt
+	v := s.LastNotified
+	for _, t := range []time.Time{s.RecoveredAt, s.UnknownAt} {
+		if t.After(v) {
+			v = t
+		}
 	}
-	return s.LastNotified
+	return v
 }
 
 // Same reports whether two states say the same thing.
 func (s AlertState) Same(o AlertState) bool {
 	return s.Key() == o.Key() && s.FirstSeen.Equal(o.FirstSeen) && s.LastNotified.Equal(o.LastNotified) &&
-		s.LastSeverity == o.LastSeverity && s.LastUtilization == o.LastUtilization && s.RecoveredAt.Equal(o.RecoveredAt)
+		s.LastSeverity == o.LastSeverity && s.LastUtilization == o.LastUtilization && s.RecoveredAt.Equal(o.RecoveredAt) &&
+		s.UnknownReason == o.UnknownReason && s.UnknownAt.Equal(o.UnknownAt)
 }
 
 // Newest merges the alert memories read from several stores into one:

@@ -83,7 +83,29 @@ type Result struct {
 	// request of the last 90 days for this quota (and this instance, for
 	// resource-level requests).
 	IncreaseRequest *IncreaseRequest `json:"increase_request,omitempty"`
+
+	// UnknownCause, on an unknown result, says that the unknown is
+	// expected rather than a failure: UnknownByDesign or UnknownSkipped.
+	// Empty for every other result.
+	UnknownCause UnknownCause `json:"unknown_cause,omitempty"`
 }
+
+// UnknownCause says why an unknown result is expected.
+type UnknownCause string
+
+// Causes of an expected unknown.
+const (
+	// UnknownByDesign: the quota has no Service Quotas code and AWS
+	// documents no default, so no limit can ever be known for it.
+	UnknownByDesign UnknownCause = "by-design"
+	// UnknownSkipped: the run skipped the quota's service on purpose
+	// (--skip-service) and made none of its calls.
+	UnknownSkipped UnknownCause = "skipped"
+)
+
+// LimitUnknowable reports whether no limit can ever be found for the
+// quota: it has no Service Quotas code and no documented default.
+func (d Definition) LimitUnknowable() bool { return d.Code == "" && d.Default == nil }
 
 // Evaluate turns a measurement and a limit into a Result. A quota is a
 // violation when its utilization is at or above threshold percent. Missing

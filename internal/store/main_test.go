@@ -202,6 +202,10 @@ func exerciseAlerts(t *testing.T, st Store) {
 	users, acct := state("us-east-1", instA, "L-AAAAAAAA", 85), state("us-east-1", "", "L-CCCCCCCC", 100)
 	other := state("eu-west-2", instB, "L-AAAAAAAA", 90)
 	other.RecoveredAt = base.Add(2 * time.Hour) // a recovery record
+	other.UnknownReason, other.UnknownAt = "usage: throttled: connect:ListUsers (TooManyRequestsException, after retries)", base.Add(3*time.Hour)
+	// An unknown told, with no violation told.
+	told := quota.AlertState{Account: "123456789012", Region: "eu-west-2", InstanceID: instB, QuotaID: "L-BBBBBBBB",
+		UnknownReason: "limit: no limit: Service Quotas does not list L-BBBBBBBB in this Region", UnknownAt: base}
 	load := func(region string) []quota.AlertState {
 		t.Helper()
 		got, err := st.LoadAlertStates(ctx, "123456789012", region)
@@ -214,7 +218,7 @@ func exerciseAlerts(t *testing.T, st Store) {
 	if got := load("us-east-1"); len(got) != 0 {
 		t.Fatalf("before any save: %v", got)
 	}
-	if err := st.SaveAlertStates(ctx, []quota.AlertState{users, acct, other}, nil); err != nil {
+	if err := st.SaveAlertStates(ctx, []quota.AlertState{users, acct, other, told}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff([]quota.AlertState{acct, users}, load("us-east-1")); diff != "" {
@@ -227,7 +231,7 @@ func exerciseAlerts(t *testing.T, st Store) {
 	if diff := cmp.Diff([]quota.AlertState{users}, load("us-east-1")); diff != "" {
 		t.Errorf("after update and delete (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]quota.AlertState{other}, load("eu-west-2")); diff != "" {
+	if diff := cmp.Diff([]quota.AlertState{other, told}, load("eu-west-2")); diff != "" {
 		t.Errorf("other Region (-want +got):\n%s", diff)
 	}
 }

@@ -132,6 +132,7 @@ type pointRecord struct {
 	Account       string       `json:"account"`
 	Region        string       `json:"region"`
 	InstanceID    string       `json:"instance_id"`
+	InstanceAlias string       `json:"instance_alias,omitempty"`
 	QuotaID       string       `json:"quota_id"`
 	QuotaName     string       `json:"quota_name"`
 	Usage         *float64     `json:"usage"`
@@ -149,7 +150,7 @@ func (r runRecord) points() []pointRecord {
 		}
 		ps = append(ps, pointRecord{
 			SchemaVersion: RecordVersion, At: r.Timestamp, RunID: r.RunID, Account: r.Account,
-			Region: region, InstanceID: r.InstanceID, QuotaID: m.QuotaID(), QuotaName: m.QuotaName,
+			Region: region, InstanceID: r.InstanceID, InstanceAlias: r.InstanceAlias, QuotaID: m.QuotaID(), QuotaName: m.QuotaName,
 			Usage: m.Usage, Limit: m.Limit, Utilization: m.Utilization, Status: m.Status,
 		})
 	}
@@ -163,7 +164,7 @@ func (p pointRecord) point() (Point, error) {
 	}
 	return Point{
 		Time: t, RunID: p.RunID, AccountID: p.Account, Region: p.Region, InstanceID: p.InstanceID,
-		QuotaID: p.QuotaID, QuotaName: p.QuotaName, Usage: p.Usage, Limit: p.Limit,
+		InstanceAlias: p.InstanceAlias, QuotaID: p.QuotaID, QuotaName: p.QuotaName, Usage: p.Usage, Limit: p.Limit,
 		Utilization: p.Utilization, Status: p.Status,
 	}, nil
 }
@@ -192,7 +193,7 @@ func seriesOf(runs []Run, q string, limit int) []Point {
 			}
 			ps = append(ps, Point{
 				Time: r.Time, RunID: r.RunID, AccountID: r.AccountID, Region: region,
-				InstanceID: r.InstanceID, QuotaID: m.QuotaID(), QuotaName: m.QuotaName,
+				InstanceID: r.InstanceID, InstanceAlias: r.InstanceAlias, QuotaID: m.QuotaID(), QuotaName: m.QuotaName,
 				Usage: m.Usage, Limit: m.Limit, Utilization: m.Utilization, Status: m.Status,
 			})
 		}

@@ -96,17 +96,20 @@ type Run struct {
 
 // Point is one quota's value in one run.
 type Point struct {
-	Time        time.Time
-	RunID       string
-	AccountID   string
-	Region      string
-	InstanceID  string
-	QuotaID     string
-	QuotaName   string
-	Usage       *float64
-	Limit       *float64
-	Utilization *float64
-	Status      quota.Status
+	Time       time.Time
+	RunID      string
+	AccountID  string
+	Region     string
+	InstanceID string
+	// InstanceAlias is the instance's alias at the time (empty for the
+	// account and for points written before aliases were kept).
+	InstanceAlias string
+	QuotaID       string
+	QuotaName     string
+	Usage         *float64
+	Limit         *float64
+	Utilization   *float64
+	Status        quota.Status
 }
 
 // Open opens the store a spec names (see ParseSpec). cfg is used only by
