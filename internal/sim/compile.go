@@ -14,6 +14,8 @@ const (
 	ServiceServiceQuotas = "servicequotas"
 	ServiceCloudWatch    = "cloudwatch"
 	ServiceSTS           = "sts"
+	// ServiceOrganizations is AWS Organizations' signing name.
+	ServiceOrganizations = "organizations"
 )
 
 var (
@@ -49,6 +51,7 @@ type world struct {
 	latency     []latencyRule
 	faults      []*faultRule
 	services    map[string]*regionServices // by region
+	org         *orgWorld                  // the Organization this account manages, if any
 }
 
 type instance struct {
@@ -163,6 +166,13 @@ func compile(s *Scenario) (*world, error) {
 	}
 	if err := compileBehaviour(w, s); err != nil {
 		return nil, err
+	}
+	if s.Organization != nil {
+		o, err := compileOrganization(s)
+		if err != nil {
+			return nil, err
+		}
+		w.org = o
 	}
 	return w, nil
 }

@@ -55,6 +55,10 @@ type Scenario struct {
 	// (Cases, Customer Profiles, Q in Connect, Voice ID, AppIntegrations,
 	// outbound campaigns); see RegionServices.
 	Services map[string]RegionServices `json:"services,omitempty"`
+	// Organization, when set, makes the account the management account
+	// of an AWS Organization whose member accounts have scenarios of
+	// their own; see Organization.
+	Organization *Organization `json:"organization,omitempty"`
 }
 
 // Caller is the identity STS reports.

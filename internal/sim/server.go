@@ -47,6 +47,11 @@ type Server struct {
 	recent  map[OpKey][]time.Time
 	buckets map[bucketKey]*rate.Limiter
 	rng     *rand.Rand
+
+	// members answer the calls signed with a member account's
+	// credentials, when the scenario has an Organization.
+	members map[string]*Server
+	keys    map[string]string // access key id → account, for assumed roles
 }
 
 // Option configures a Server.
@@ -73,6 +78,19 @@ func New(sc *Scenario, opts ...Option) *Server {
 	if err != nil {
 		panic(fmt.Sprintf("sim: invalid scenario: %v", err))
 	}
+	s := newServer(w, opts)
+	if w.org != nil {
+		s.members, s.keys = map[string]*Server{}, map[string]string{}
+		for _, m := range w.org.accounts {
+			if m.world != nil {
+				s.members[m.ID] = newServer(m.world, opts)
+			}
+		}
+	}
+	return s
+}
+
+func newServer(w *world, opts []Option) *Server {
 	s := &Server{
 		w:       w,
 		now:     time.Now,
@@ -134,6 +152,14 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	req := &request{r: r, body: body, region: region}
+	if s.members != nil && s.serveOrganization(rw, req, service) {
+		return
+	}
+	s.route(rw, req, service)
+}
+
+// route answers a call from this server's account.
+func (s *Server) route(rw http.ResponseWriter, req *request, service string) {
 	switch service {
 	case "connect":
 		s.serveConnect(rw, req)
@@ -143,6 +169,10 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		s.serveCloudWatch(rw, req)
 	case "sts":
 		s.serveSTS(rw, req)
+	case ServiceOrganizations:
+		s.record(ServiceOrganizations, "Unknown")
+		writeJSONError(rw, s.requestID(), &apiError{status: http.StatusBadRequest, code: "AWSOrganizationsNotInUseException",
+			msg: "Your account is not a member of an organization."})
 	case ServiceCases:
 		s.serveRelated(rw, req, casesService)
 	case ServiceProfiles:
