@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"github.com/cqmon/cqmon/internal/awsapi"
+	"github.com/cqmon/cqmon/internal/monitor"
 	"github.com/cqmon/cqmon/internal/sim"
 )
 
@@ -34,12 +35,19 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	rf := addRunFlags(fs, "none")
 	rf.table = addTableFlags(fs)
 	scenario := fs.String("scenario", "", "simulator scenario file (default: the built-in demo account)")
+	org := fs.Bool("org", false, "scan every account of the scenario's Organization (default scenario: a two-account Organization)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	sc, err := loadScenario(*scenario)
 	if err != nil {
 		return err
+	}
+	if *org && *scenario == "" {
+		sc = sim.OrgDemoScenario()
+	}
+	if *org {
+		rf.accounts = monitor.Accounts{Org: true}
 	}
 	url, stop, err := sim.New(sc).Start("127.0.0.1:0")
 	if err != nil {
@@ -58,7 +66,11 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	if !rf.quiet {
-		fmt.Fprintf(stderr, "demo: simulated AWS account %s at %s (no real AWS calls)\n", sc.Account, url)
+		what := "account"
+		if *org {
+			what = "Organization of management account"
+		}
+		fmt.Fprintf(stderr, "demo: simulated AWS %s %s at %s (no real AWS calls)\n", what, sc.Account, url)
 	}
 	return runAndPrint(ctx, f, opts, rf, stdout, stderr)
 }

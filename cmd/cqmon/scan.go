@@ -44,6 +44,8 @@ type runFlags struct {
 	failOn      failOnFlag
 	// table is set for the commands that print the report (scan, demo).
 	table *tableFlags
+	// accounts are the accounts to scan (scan, serve and demo --org).
+	accounts monitor.Accounts
 }
 
 // multiFlag is a flag that may be given several times; each value may
@@ -122,7 +124,7 @@ func (rf *runFlags) options(defaultStore string, stdout io.Writer, stderr io.Wri
 			return monitor.Options{}, err
 		}
 	}
-	o := monitor.Options{Engine: rf.cfg, Stdout: stdout}
+	o := monitor.Options{Engine: rf.cfg, Stdout: stdout, Accounts: rf.accounts}
 	stores := rf.stores
 	if len(stores) == 0 {
 		stores = []string{defaultStore}
@@ -186,14 +188,16 @@ func splitAll(values []string) []string {
 // them.
 type scanFlags struct {
 	*runFlags
-	regions listFlag
-	profile string
+	regions  listFlag
+	profile  string
+	accounts *accountFlags
 }
 
 func addScanFlags(fs *flag.FlagSet) *scanFlags {
 	sf := &scanFlags{runFlags: addRunFlags(fs, "local")}
 	fs.Var(&sf.regions, "regions", "comma-separated Regions to scan (default: the SDK's configured Region)")
 	fs.StringVar(&sf.profile, "profile", "", "shared-config profile (default: the standard credential chain)")
+	sf.accounts = addAccountFlags(fs)
 	return sf
 }
 
@@ -201,6 +205,10 @@ func addScanFlags(fs *flag.FlagSet) *scanFlags {
 // factory, and makes sure there are credentials to call AWS with.
 func (sf *scanFlags) prepare(ctx context.Context, stdout, stderr io.Writer) (monitor.Options, *awsapi.Factory, error) {
 	sf.cfg.Regions = sf.regions
+	var err error
+	if sf.runFlags.accounts, err = sf.accounts.options(); err != nil {
+		return monitor.Options{}, nil, err
+	}
 	opts, err := sf.options("local", stdout, stderr)
 	if err != nil {
 		return opts, nil, err

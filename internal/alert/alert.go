@@ -55,6 +55,9 @@ type Config struct {
 	AlertSingletons bool
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
+	// NameAccount names the account in every subject: set when a run
+	// covers more than one account.
+	NameAccount bool
 }
 
 // DefaultConfig returns the configuration used when no option is given.

@@ -20,6 +20,7 @@ type document struct {
 	Subject       string        `json:"subject"`
 	RunID         string        `json:"run_id,omitempty"`
 	AccountID     string        `json:"account_id"`
+	AccountName   string        `json:"account_name,omitempty"`
 	Region        string        `json:"region"`
 	InstanceID    string        `json:"instance_id,omitempty"`
 	InstanceAlias string        `json:"instance_alias,omitempty"`
@@ -39,7 +40,7 @@ type document struct {
 func (m Message) JSON() ([]byte, error) {
 	d := document{
 		SchemaVersion: DocumentVersion, Kind: m.Kind, Severity: m.Severity, Subject: m.Subject(),
-		RunID: m.RunID, AccountID: m.Account, Region: m.Region, InstanceID: m.InstanceID,
+		RunID: m.RunID, AccountID: m.Account, AccountName: m.AccountName, Region: m.Region, InstanceID: m.InstanceID,
 		InstanceAlias: m.InstanceAlias, Threshold: m.Threshold, RecoverBelow: m.RecoverBelow,
 		Violations: nonNil(m.Violations), Recovered: nonNil(m.Recovered), Unknown: nonNil(m.Unknown),
 		Forecasts: nonNil(m.Forecasts), HorizonDays: m.Horizon.Hours() / 24,

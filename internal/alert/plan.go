@@ -61,10 +61,15 @@ type Item struct {
 // Message is the news about one instance, or about the account-level
 // quotas (InstanceID empty), ready to be rendered by a channel.
 type Message struct {
-	Kind          Kind
-	Severity      Severity // the highest severity of the listed violations
-	RunID         string
-	Account       string
+	Kind     Kind
+	Severity Severity // the highest severity of the listed violations
+	RunID    string
+	Account  string
+	// AccountName is the account's name in its Organization, when known.
+	AccountName string
+	// NameAccount puts the account in the subject (runs of several
+	// accounts).
+	NameAccount   bool
 	Region        string // the instance's Region; Regions of the items for account-level messages, comma-separated
 	InstanceID    string
 	InstanceAlias string
@@ -142,7 +147,8 @@ type planner struct {
 }
 
 func (p *planner) message(id, alias, region string, s quota.Summary) Message {
-	return Message{RunID: p.rep.RunID, Account: p.rep.AccountID, Region: region,
+	return Message{RunID: p.rep.RunID, Account: p.rep.AccountID, AccountName: p.rep.AccountName(p.rep.AccountID),
+		NameAccount: p.cfg.NameAccount, Region: region,
 		InstanceID: id, InstanceAlias: alias, Threshold: p.cfg.Threshold,
 		RecoverBelow: p.cfg.Threshold - p.cfg.Hysteresis, Horizon: p.cfg.Horizon, Summary: s}
 }

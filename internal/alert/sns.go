@@ -134,15 +134,17 @@ func snsMessage(m Message, chatbot bool) (string, error) {
 }
 
 // Attributes are the message attributes subscribers can filter on:
-// instance_id ("account" for account-level messages), kind, severity and
-// region; empty values are left out, as SNS refuses them.
+// instance_id ("account" for account-level messages), kind, severity,
+// region, account_id and account_name; empty values are left out, as SNS
+// refuses them.
 func Attributes(m Message) map[string]string {
 	id := m.InstanceID
 	if id == "" {
 		id = "account"
 	}
 	a := map[string]string{}
-	for k, v := range map[string]string{"instance_id": id, "kind": string(m.Kind), "severity": string(m.Severity), "region": m.Region} {
+	for k, v := range map[string]string{"instance_id": id, "kind": string(m.Kind), "severity": string(m.Severity), "region": m.Region,
+		"account_id": m.Account, "account_name": m.AccountName} {
 		if v != "" {
 			a[k] = v
 		}

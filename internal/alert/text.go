@@ -37,6 +37,14 @@ func (m Message) Subject() string {
 		scope, name = "Account", ascii(m.Account)
 	}
 	prefix, suffix := head+" - "+scope+": ", " ("+count+")"
+	if m.NameAccount && m.InstanceID != "" {
+		// Account names run to 50 characters; the alias keeps some room.
+		label := ascii(m.accountLabel())
+		if len(label) > 30 {
+			label = label[:27] + "..."
+		}
+		suffix += " - " + label
+	}
 	if room := MaxSubjectLen - len(prefix) - len(suffix); len(name) > room {
 		name = name[:max(room-3, 0)] + "..."
 	}
@@ -68,9 +76,9 @@ func (m Message) Text() string {
 		if alias == "" {
 			alias = "(no alias)"
 		}
-		fmt.Fprintf(&b, "Instance: %s (%s)   Region: %s   Account: %s\n", alias, m.InstanceID, m.Region, orUnknown(m.Account))
+		fmt.Fprintf(&b, "Instance: %s (%s)   Region: %s   Account: %s\n", alias, m.InstanceID, m.Region, m.accountText())
 	} else {
-		fmt.Fprintf(&b, "Account: %s (account-level quotas)   Regions: %s\n", orUnknown(m.Account), m.Region)
+		fmt.Fprintf(&b, "Account: %s (account-level quotas)   Regions: %s\n", m.accountText(), m.Region)
 	}
 	fmt.Fprintf(&b, "Threshold: %s%%\n", quota.FormatNumber(m.Threshold))
 	fmt.Fprintf(&b, "Violations Found: %d\n", len(m.Violations)+m.Omitted.Violations)
@@ -273,4 +281,21 @@ func brief(s string, n int) string {
 		return string(r[:n-3]) + "..."
 	}
 	return s
+}
+
+// accountLabel is the account's name when known, else its id.
+func (m Message) accountLabel() string {
+	if m.AccountName != "" {
+		return m.AccountName
+	}
+	return orUnknown(m.Account)
+}
+
+// accountText is the account as the body names it: its id, and its name
+// when known.
+func (m Message) accountText() string {
+	if m.AccountName != "" {
+		return orUnknown(m.Account) + " (" + m.AccountName + ")"
+	}
+	return orUnknown(m.Account)
 }

@@ -62,7 +62,16 @@ func goldenCases(t *testing.T) map[string]Message {
 	requested := flows(147)
 	requested.IncreaseRequest = &quota.IncreaseRequest{ID: "req-1", CaseID: "case-1", Status: "CASE_OPENED",
 		DesiredValue: 150, RequestedAt: time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)}
+	orgRep := report(instance(instA, "acme-prod", flows(147), lambdas(42)))
+	orgRep.Accounts = []quota.AccountStatus{{AccountID: orgRep.AccountID, AccountName: "contact-centre-prod", Status: quota.AccountOK}}
+	orgCfg := at(t0)
+	orgCfg.NameAccount = true
+	orgLong := report(instance(instB, strings.Repeat("very-long-alias-", 8), flows(99)))
+	orgLong.Accounts = []quota.AccountStatus{{AccountID: orgLong.AccountID, Status: quota.AccountOK}}
+
 	return map[string]Message{
+		"org-account":    only(t, orgCfg, orgRep),
+		"org-long-alias": only(t, orgCfg, orgLong),
 		"new": only(t, at(t0), report(instance(instA, "acme-prod",
 			requested, lambdas(42), users(10), queues, rate, zero, flowsAt(72, 70)))),
 		"escalated": only(t, at(t0), report(instance(instA, "acme-prod", flows(92), lambdas(42))),

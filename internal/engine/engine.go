@@ -33,6 +33,29 @@ type Engine struct {
 	Progress func(format string, args ...any)
 	// Now, when set, replaces the clock (tests).
 	Now func() time.Time
+	// RunID, when set, is the run's id (see NewRunID).
+	RunID string
+	// CallerAccount is the account of the run's own credentials, the
+	// report's account_id when it covers several accounts.
+	CallerAccount string
+}
+
+// Target is one account a run considers. Exactly one of Factory, Err and
+// Skip says what to do with it.
+type Target struct {
+	// AccountID is the account's id; empty means "the account of
+	// Factory's credentials", asked of STS.
+	AccountID   string
+	AccountName string
+	// Factory builds the account's clients, with the account's
+	// credentials and its own pacing budgets.
+	Factory *awsapi.Factory
+	// Err, when set, is why the account cannot be scanned (reported with
+	// status error).
+	Err error
+	// Skip, when set, is why the account is not scanned on purpose
+	// (reported with status skipped): a suspended account.
+	Skip string
 }
 
 func (e *Engine) now() time.Time {
@@ -48,59 +71,66 @@ func (e *Engine) progress(format string, args ...any) {
 	}
 }
 
-// Run performs one scan. It returns the report even when it also returns
-// an error: whatever was measured is kept.
+// Run performs one scan of the account of e.Factory's credentials. It
+// returns the report even when it also returns an error: whatever was
+// measured is kept.
 func (e *Engine) Run(ctx context.Context) (*quota.Report, error) {
-	if err := e.Config.Validate(); err != nil {
-		return nil, err
-	}
-	if err := CheckSkipServices(e.Catalog.Measured(), e.Config.SkipServices); err != nil {
-		return nil, fmt.Errorf("skip-service: %w", err)
-	}
-	started := e.now()
-	regions := e.Config.Regions
-	if len(regions) == 0 {
-		if e.Factory.Region() == "" {
-			return nil, fmt.Errorf("regions: none given and no default Region configured (set --regions, AWS_REGION or a profile region)")
-		}
-		regions = []string{e.Factory.Region()}
-	}
-	rep := &quota.Report{
-		SchemaVersion: quota.SchemaVersion,
-		RunID:         runID(started),
-		StartedAt:     started,
-		Regions:       regions,
-		Threshold:     e.Config.Threshold,
-		Lookback:      quota.FormatDuration(e.Config.Lookback),
-		Instances:     []quota.InstanceReport{},
-		Account:       quota.AccountReport{Metrics: []quota.Result{}},
-		Errors:        []quota.RunError{},
-	}
-	id, err := e.Factory.For(regions[0]).STS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
-	if err != nil {
-		rep.Errors = append(rep.Errors, quota.RunError{Scope: "account", Message: "identify account: " + awsapi.Reason(err)})
-	} else {
-		rep.AccountID = aws.ToString(id.Account)
-	}
+	return e.RunAccounts(ctx, []Target{{Factory: e.Factory}}, 1)
+}
 
+// accountRun is what the scan of one account gave.
+type accountRun struct {
+	status            quota.AccountStatus
+	instances         []quota.InstanceReport
+	account           []quota.Result
+	errors            []quota.RunError
+	verified, unknown []string
+}
+
+// scanAccount scans every Region of one account with its own factory
+// (its own pacing budgets: accounts are separate throttling domains).
+func (e *Engine) scanAccount(ctx context.Context, t Target, regions []string, started time.Time) accountRun {
+	ar := accountRun{status: quota.AccountStatus{AccountID: t.AccountID, AccountName: t.AccountName, Status: quota.AccountOK}}
+	fail := func(reason string) accountRun {
+		ar.status.Status, ar.status.Reason = quota.AccountError, reason
+		return ar
+	}
+	if t.Skip != "" {
+		ar.status.Status, ar.status.Reason = quota.AccountSkipped, t.Skip
+		return ar
+	}
+	if t.Err != nil {
+		return fail(t.Err.Error())
+	}
+	if err := t.Factory.Credentials(ctx); err != nil {
+		return fail("credentials: " + awsapi.Reason(err))
+	}
+	if ar.status.AccountID == "" {
+		id, err := t.Factory.For(regions[0]).STS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+		if err != nil {
+			ar.errors = append(ar.errors, quota.RunError{Scope: "account", Message: "identify account: " + awsapi.Reason(err)})
+		} else {
+			ar.status.AccountID = aws.ToString(id.Account)
+		}
+	}
+	sub := *e
+	sub.Factory = t.Factory
+	if t.AccountID != "" {
+		sub.Progress = func(format string, args ...any) { e.progress(t.AccountID+" "+format, args...) }
+	}
 	var mu sync.Mutex
 	var g errgroup.Group
 	scanned := 0
-	verified, unknown := map[string]bool{}, map[string]bool{}
 	for _, region := range regions {
 		g.Go(func() error {
-			rr := e.scanRegion(ctx, region, started)
+			rr := sub.scanRegion(ctx, region, started)
 			mu.Lock()
 			defer mu.Unlock()
-			rep.Instances = append(rep.Instances, rr.instances...)
-			rep.Account.Metrics = append(rep.Account.Metrics, rr.account...)
-			rep.Errors = append(rep.Errors, rr.errors...)
-			for _, k := range rr.verified {
-				verified[k] = true
-			}
-			for _, k := range rr.unknown {
-				unknown[k] = true
-			}
+			ar.instances = append(ar.instances, rr.instances...)
+			ar.account = append(ar.account, rr.account...)
+			ar.errors = append(ar.errors, rr.errors...)
+			ar.verified = append(ar.verified, rr.verified...)
+			ar.unknown = append(ar.unknown, rr.unknown...)
 			if rr.discovered {
 				scanned++
 			}
@@ -108,24 +138,132 @@ func (e *Engine) Run(ctx context.Context) (*quota.Report, error) {
 		})
 	}
 	_ = g.Wait()
+	id, name := ar.status.AccountID, ar.status.AccountName
+	for i := range ar.instances {
+		ar.instances[i].AccountID, ar.instances[i].AccountName = id, name
+	}
+	for i := range ar.account {
+		ar.account[i].AccountID, ar.account[i].AccountName = id, name
+	}
+	if scanned == 0 {
+		reason := "no Region could be scanned"
+		for _, re := range ar.errors {
+			if re.Scope == "discovery" {
+				reason += ": " + re.Message
+				break
+			}
+		}
+		ar.status.Status, ar.status.Reason = quota.AccountError, reason
+	}
+	return ar
+}
 
+// RunAccounts scans every target, at most concurrency accounts at once,
+// and merges them into one report: every instance and account-level result
+// names its account, and the report's accounts list every target with its
+// status. One account failing never stops the others. It returns
+// ErrIncomplete (with the report) when no account could be scanned.
+func (e *Engine) RunAccounts(ctx context.Context, targets []Target, concurrency int) (*quota.Report, error) {
+	if err := e.Config.Validate(); err != nil {
+		return nil, err
+	}
+	if err := CheckSkipServices(e.Catalog.Measured(), e.Config.SkipServices); err != nil {
+		return nil, fmt.Errorf("skip-service: %w", err)
+	}
+	if concurrency < 1 {
+		return nil, fmt.Errorf("account-concurrency: %d is less than 1", concurrency)
+	}
+	started := e.now()
+	regions := e.Config.Regions
+	if len(regions) == 0 {
+		if e.Factory == nil || e.Factory.Region() == "" {
+			return nil, fmt.Errorf("regions: none given and no default Region configured (set --regions, AWS_REGION or a profile region)")
+		}
+		regions = []string{e.Factory.Region()}
+	}
+	id := e.RunID
+	if id == "" {
+		id = NewRunID(started)
+	}
+	rep := &quota.Report{
+		SchemaVersion: quota.SchemaVersion,
+		RunID:         id,
+		StartedAt:     started,
+		Regions:       regions,
+		Threshold:     e.Config.Threshold,
+		Lookback:      quota.FormatDuration(e.Config.Lookback),
+		Accounts:      []quota.AccountStatus{},
+		Instances:     []quota.InstanceReport{},
+		Account:       quota.AccountReport{Metrics: []quota.Result{}},
+		Errors:        []quota.RunError{},
+	}
+	runs := make([]accountRun, len(targets))
+	g := errgroup.Group{}
+	g.SetLimit(concurrency)
+	for i, t := range targets {
+		g.Go(func() error {
+			runs[i] = e.scanAccount(ctx, t, regions, started)
+			return nil
+		})
+	}
+	_ = g.Wait()
+
+	verified, unknown := map[string]bool{}, map[string]bool{}
+	multi := len(targets) > 1
+	for _, ar := range runs {
+		rep.Accounts = append(rep.Accounts, ar.status)
+		rep.Instances = append(rep.Instances, ar.instances...)
+		rep.Account.Metrics = append(rep.Account.Metrics, ar.account...)
+		errs := mergeRegions(ar.errors)
+		for i := range errs {
+			if multi {
+				errs[i].AccountID = ar.status.AccountID
+			}
+		}
+		rep.Errors = append(rep.Errors, errs...)
+		for _, k := range ar.verified {
+			verified[k] = true
+		}
+		for _, k := range ar.unknown {
+			unknown[k] = true
+		}
+	}
+	if !multi {
+		rep.AccountID = runs[0].status.AccountID
+	} else {
+		rep.AccountID = e.CallerAccount
+	}
 	sort.Slice(rep.Instances, func(i, j int) bool {
 		a, b := rep.Instances[i], rep.Instances[j]
+		if a.AccountID != b.AccountID {
+			return a.AccountID < b.AccountID
+		}
 		if a.Region != b.Region {
 			return a.Region < b.Region
 		}
 		return a.InstanceAlias < b.InstanceAlias
 	})
 	SortResults(rep.Account.Metrics)
+	sort.SliceStable(rep.Account.Metrics, func(i, j int) bool {
+		return rep.Account.Metrics[i].AccountID < rep.Account.Metrics[j].AccountID
+	})
 	rep.Account.Summary = quota.Summarize(rep.Account.Metrics)
-	rep.Errors = mergeRegions(rep.Errors)
 	rep.Coverage = coverage(e.Catalog.All(), verified, unknown)
 	rep.FinishedAt = e.now()
-	if scanned == 0 {
-		return rep, fmt.Errorf("%w: no Region could be scanned", ErrIncomplete)
+	if rep.Scanned() == 0 {
+		what := "no Region could be scanned"
+		if multi {
+			what = "no account could be scanned"
+		}
+		return rep, fmt.Errorf("%w: %s", ErrIncomplete, what)
 	}
 	return rep, nil
 }
+
+// NewRunID returns a run id: the start time and a random suffix. Callers
+// that need the id before the run (an assumed role's session name) make
+// it first and set Engine.RunID.
+func NewRunID(t time.Time) string { return runID(t.UTC()) }
 
 func runID(t time.Time) string {
 	b := make([]byte, 4)

@@ -36,6 +36,9 @@ type Options struct {
 	// Notify are alert channels; none means no alerts.
 	Notify []alert.Spec
 	Alert  alert.Config
+	// Accounts chooses the accounts to scan; the zero value is the
+	// account of the run's own credentials.
+	Accounts Accounts
 	// Stdout receives the stdout channel's messages.
 	Stdout io.Writer
 	// Progress, when set, receives progress lines.
@@ -79,6 +82,9 @@ func (o Options) Validate() error {
 	if err := o.Engine.Validate(); err != nil {
 		return err
 	}
+	if err := o.Accounts.Validate(); err != nil {
+		return err
+	}
 	for _, s := range o.Stores {
 		if _, err := store.ParseSpec(s); err != nil {
 			return err
@@ -103,15 +109,66 @@ func (o Options) Validate() error {
 // and ErrDelivery when storing or alerting failed.
 func (r *Runner) Run(ctx context.Context) (*quota.Report, Summary, error) {
 	start := time.Now()
-	r.Factory.Pacer().Rearm()
-	callsBefore, throttledBefore := r.Factory.Pacer().Totals()
-	e := &engine.Engine{Factory: r.Factory, Catalog: r.Catalog, Config: r.Options.Engine, Progress: r.Options.Progress, Now: r.Options.Now}
-	rep, scanErr := e.Run(ctx)
+	runID := engine.NewRunID(start)
+	targets := []engine.Target{{Factory: r.Factory}}
+	caller := ""
+	if r.Options.Accounts.many() {
+		var err error
+		targets, caller, err = r.Options.Accounts.targets(ctx, r.Factory, runID)
+		if err != nil {
+			return nil, Summary{}, err
+		}
+	}
+	return r.run(ctx, start, runID, caller, targets)
+}
+
+// RunItem scans, stores and alerts for one (account, Region) item exactly
+// as a run of that account alone would: the organization mode's worker.
+func (r *Runner) RunItem(ctx context.Context, item Item) (*quota.Report, Summary, error) {
+	if err := item.Validate(); err != nil {
+		return nil, Summary{}, err
+	}
+	start := time.Now()
+	runID := engine.NewRunID(start)
+	caller, err := r.Factory.Caller(ctx)
+	if err != nil {
+		return nil, Summary{}, err
+	}
+	sub := *r
+	sub.Options.Engine.Regions = []string{item.Region}
+	return sub.run(ctx, start, runID, caller.Account, []engine.Target{item.Target(r.Factory, caller, runID)})
+}
+
+func (r *Runner) run(ctx context.Context, start time.Time, runID, caller string, targets []engine.Target) (*quota.Report, Summary, error) {
+	pacers := map[*awsapi.Pacer]bool{}
+	for _, t := range targets {
+		if t.Factory != nil {
+			pacers[t.Factory.Pacer()] = true
+		}
+	}
+	totals := func() (calls, throttled int) {
+		for p := range pacers {
+			c, t := p.Totals()
+			calls, throttled = calls+c, throttled+t
+		}
+		return calls, throttled
+	}
+	for p := range pacers {
+		p.Rearm()
+	}
+	callsBefore, throttledBefore := totals()
+	e := &engine.Engine{Factory: r.Factory, Catalog: r.Catalog, Config: r.Options.Engine, Progress: r.Options.Progress, Now: r.Options.Now,
+		RunID: runID, CallerAccount: caller}
+	rep, scanErr := e.RunAccounts(ctx, targets, r.Options.Accounts.concurrency())
 	if rep == nil {
 		return nil, Summary{}, scanErr
 	}
 	sum := Summary{RunID: rep.RunID, AlertsSent: map[string]int{}, SinksWritten: []string{}, Errors: []string{}}
 	delivered := true
+	// History, forecasts and alert memory are kept per account: each
+	// account's part of the report is stored and alerted on as a run of
+	// its own.
+	parts := rep.ByAccount()
 
 	var states alert.Store
 	if len(r.Options.Stores) > 0 {
@@ -126,11 +183,20 @@ func (r *Runner) Run(ctx context.Context) (*quota.Report, Summary, error) {
 		}
 		if multi != nil {
 			defer multi.Close()
-			// History is read before this run is added to it.
-			if err := Forecast(ctx, multi.Stores(), r.Catalog, rep); err != nil {
-				rep.Errors = append(rep.Errors, quota.RunError{Scope: "forecast", Message: err.Error()})
+			var errs []error
+			for _, part := range parts {
+				// History is read before this run is added to it.
+				if err := Forecast(ctx, multi.Stores(), r.Catalog, part); err != nil {
+					fe := quota.RunError{Scope: "forecast", Message: err.Error()}
+					if len(parts) > 1 {
+						fe.AccountID = part.AccountID
+					}
+					rep.Errors = append(rep.Errors, fe)
+				}
+				errs = append(errs, multi.WriteRun(ctx, part))
 			}
-			err := multi.WriteRun(ctx, rep)
+			rep.MergeAccountMetrics(parts)
+			err := errors.Join(errs...)
 			if err != nil {
 				rep.Errors = append(rep.Errors, quota.RunError{Scope: "store", Message: err.Error()})
 				delivered = false
@@ -146,12 +212,21 @@ func (r *Runner) Run(ctx context.Context) (*quota.Report, Summary, error) {
 	}
 
 	if len(r.Options.Notify) > 0 {
-		out, err := r.notify(ctx, rep, states)
-		sum.Alerts = out
-		for k, n := range out.Sent {
-			sum.AlertsSent[string(k)] = n
+		var errs []error
+		for _, part := range parts {
+			out, err := r.notify(ctx, part, states, len(rep.Accounts) > 1)
+			if sum.Alerts.Sent == nil {
+				sum.Alerts.Sent = map[alert.Kind]int{}
+			}
+			for k, n := range out.Sent {
+				sum.Alerts.Sent[k] += n
+				sum.AlertsSent[string(k)] += n
+			}
+			sum.Alerts.Delivered = append(sum.Alerts.Delivered, out.Delivered...)
+			sum.Alerts.Failures = append(sum.Alerts.Failures, out.Failures...)
+			errs = append(errs, err)
 		}
-		if err != nil {
+		if err := errors.Join(errs...); err != nil {
 			rep.Errors = append(rep.Errors, quota.RunError{Scope: "alerts", Message: err.Error()})
 			delivered = false
 		}
@@ -160,8 +235,13 @@ func (r *Runner) Run(ctx context.Context) (*quota.Report, Summary, error) {
 	t := rep.Totals()
 	sum.Instances, sum.Quotas, sum.Violations, sum.Unknown = len(rep.Instances), t.MetricsCount, t.ViolationsCount, t.UnknownCount
 	sum.Forecasts = forecasts(rep)
-	calls, throttled := r.Factory.Pacer().Totals()
+	calls, throttled := totals()
 	sum.APICalls, sum.Throttled = calls-callsBefore, throttled-throttledBefore
+	for _, a := range rep.Accounts {
+		if a.Status == quota.AccountError {
+			sum.Errors = append(sum.Errors, "account "+a.AccountID+": "+a.Reason)
+		}
+	}
 	for _, e := range rep.Errors {
 		sum.Errors = append(sum.Errors, e.Scope+": "+e.Message)
 	}
@@ -183,7 +263,7 @@ func splitJoined(err error) []error {
 	return []error{err}
 }
 
-func (r *Runner) notify(ctx context.Context, rep *quota.Report, states alert.Store) (alert.Outcome, error) {
+func (r *Runner) notify(ctx context.Context, rep *quota.Report, states alert.Store, nameAccount bool) (alert.Outcome, error) {
 	deps := alert.Deps{
 		SNS:    func(region string) alert.Publisher { return r.Factory.For(region).SNS },
 		HTTP:   &http.Client{Timeout: 10 * time.Second},
@@ -197,6 +277,8 @@ func (r *Runner) notify(ctx context.Context, rep *quota.Report, states alert.Sto
 		}
 		channels = append(channels, ch)
 	}
-	n := &alert.Notifier{Store: states, Channels: channels, Config: r.Options.Alert, Log: r.Options.Log}
+	cfg := r.Options.Alert
+	cfg.NameAccount = nameAccount
+	n := &alert.Notifier{Store: states, Channels: channels, Config: cfg, Log: r.Options.Log}
 	return n.Run(ctx, rep)
 }

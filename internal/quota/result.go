@@ -88,6 +88,10 @@ type Result struct {
 	// expected rather than a failure: UnknownByDesign or UnknownSkipped.
 	// Empty for every other result.
 	UnknownCause UnknownCause `json:"unknown_cause,omitempty"`
+	// AccountID and AccountName name the account of an account-level
+	// result (instance results carry theirs on the instance).
+	AccountID   string `json:"account_id,omitempty"`
+	AccountName string `json:"account_name,omitempty"`
 }
 
 // UnknownCause says why an unknown result is expected.
@@ -249,6 +253,8 @@ func Summarize(rs []Result) Summary {
 
 // InstanceReport holds one instance's results.
 type InstanceReport struct {
+	AccountID      string   `json:"account_id"`
+	AccountName    string   `json:"account_name,omitempty"`
 	InstanceID     string   `json:"instance_id"`
 	InstanceARN    string   `json:"instance_arn"`
 	InstanceAlias  string   `json:"instance_alias"`
@@ -268,23 +274,27 @@ type AccountReport struct {
 // a Region whose instances could not be listed, a catalog code AWS does not
 // know, a sink that failed.
 type RunError struct {
-	Region  string `json:"region,omitempty"`
-	Scope   string `json:"scope"`
-	Message string `json:"message"`
+	// AccountID is set when the run covered more than one account.
+	AccountID string `json:"account_id,omitempty"`
+	Region    string `json:"region,omitempty"`
+	Scope     string `json:"scope"`
+	Message   string `json:"message"`
 }
 
 // Report is the document a run produces (the JSON output of scan and demo).
 type Report struct {
-	SchemaVersion int              `json:"schema_version"`
-	RunID         string           `json:"run_id"`
-	StartedAt     time.Time        `json:"started_at"`
-	FinishedAt    time.Time        `json:"finished_at"`
-	AccountID     string           `json:"account_id"`
-	Regions       []string         `json:"regions"`
-	Threshold     float64          `json:"threshold"`
-	Lookback      string           `json:"lookback"`
-	Instances     []InstanceReport `json:"instances"`
-	Account       AccountReport    `json:"account"`
+	SchemaVersion int       `json:"schema_version"`
+	RunID         string    `json:"run_id"`
+	StartedAt     time.Time `json:"started_at"`
+	FinishedAt    time.Time `json:"finished_at"`
+	AccountID     string    `json:"account_id"`
+	Regions       []string  `json:"regions"`
+	Threshold     float64   `json:"threshold"`
+	Lookback      string    `json:"lookback"`
+	// Accounts lists every account the run considered, scanned or not.
+	Accounts  []AccountStatus  `json:"accounts"`
+	Instances []InstanceReport `json:"instances"`
+	Account   AccountReport    `json:"account"`
 	// Coverage is the catalog's coverage, with the codes Service Quotas
 	// confirmed in this run.
 	Coverage *Coverage  `json:"coverage,omitempty"`

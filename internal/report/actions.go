@@ -14,7 +14,8 @@ import (
 type Action struct {
 	// InstanceID and Where name the instance (Where is its alias, or its
 	// ID when it has none); for an account-level quota InstanceID is empty
-	// and Where is AccountScope.
+	// and Where is AccountScope. When the report covers several accounts,
+	// Where starts with the account's name or id ("prod/acme-prod").
 	InstanceID string
 	Where      string
 	// Region is the instance's Region, or the account-level quota's.
@@ -50,11 +51,11 @@ func Actions(rep *quota.Report) []Action {
 	}
 	for _, in := range rep.Instances {
 		for _, r := range in.Metrics {
-			add(in.InstanceID, instanceName(in), in.Region, r)
+			add(in.InstanceID, inAccount(rep, in.AccountID, in.AccountName, instanceName(in)), in.Region, r)
 		}
 	}
 	for _, r := range rep.Account.Metrics {
-		add("", AccountScope, "", r)
+		add("", inAccount(rep, r.AccountID, r.AccountName, AccountScope), "", r)
 	}
 	slices.SortStableFunc(out, func(a, b Action) int {
 		return cmp.Or(compareBool(a.Result.Singleton, b.Result.Singleton), cmp.Compare(utilOf(b.Result), utilOf(a.Result)), cmp.Compare(a.Where, b.Where),
@@ -114,7 +115,7 @@ func needsAction(bw *errWriter, actions []Action, threshold float64) {
 		r := a.Result
 		where := a.Where
 		if a.InstanceID == "" {
-			where = AccountScope + " " + a.Region
+			where = a.Where + " " + a.Region
 		}
 		row := []string{where, r.QuotaName, usage(r) + "/" + num(r.Limit), pct(r.Utilization)}
 		if marks {

@@ -73,6 +73,10 @@ func full(bw *errWriter, rep *quota.Report, o Options) {
 		bw.printf("catalog: %d of %d quotas measurable; Service Quotas confirmed %d of their %d codes (cqmon catalog --coverage)\n",
 			c.Measured, c.Quotas, verified, codes)
 	}
+	if manyAccounts(rep) {
+		bw.printf("\n")
+		accounts(bw, rep.Accounts)
+	}
 	f := o.Filter
 	// Idle request rates are shown when asked for by --all --all or by
 	// a --quota filter that selects them.
@@ -100,7 +104,11 @@ func full(bw *errWriter, rep *quota.Report, o Options) {
 			continue
 		}
 		listed++
-		bw.printf("\nINSTANCE %s (%s)  %s  %s\n", orDash(in.InstanceAlias), in.InstanceID, in.Region, in.InstanceStatus)
+		where := ""
+		if manyAccounts(rep) {
+			where = "  account " + accountLabel(in.AccountID, in.AccountName)
+		}
+		bw.printf("\nINSTANCE %s (%s)  %s  %s%s\n", orDash(in.InstanceAlias), in.InstanceID, in.Region, in.InstanceStatus, where)
 		if in.InstanceStatus != "ACTIVE" {
 			bw.printf("  not measured: only ACTIVE instances are measured\n")
 			continue
@@ -111,10 +119,16 @@ func full(bw *errWriter, rep *quota.Report, o Options) {
 		results(bw, shown, idled, rep.Threshold, false)
 	}
 	if f.instance("", "") {
-		if shown, idled := pick(rep.Account.Metrics); len(shown)+idled > 0 {
-			listed++
-			bw.printf("\nACCOUNT %s\n", account)
-			results(bw, shown, idled, rep.Threshold, true)
+		for _, part := range accountParts(rep) {
+			if shown, idled := pick(part.Account.Metrics); len(shown)+idled > 0 {
+				listed++
+				name := account
+				if manyAccounts(rep) {
+					name = accountLabel(part.AccountID, rep.AccountName(part.AccountID))
+				}
+				bw.printf("\nACCOUNT %s\n", name)
+				results(bw, shown, idled, rep.Threshold, true)
+			}
 		}
 	}
 	if listed == 0 {
@@ -126,6 +140,9 @@ func full(bw *errWriter, rep *quota.Report, o Options) {
 			where := e.Scope
 			if e.Region != "" {
 				where = e.Region + " " + e.Scope
+			}
+			if e.AccountID != "" {
+				where = e.AccountID + " " + where
 			}
 			bw.printf("  %s: %s\n", where, e.Message)
 		}

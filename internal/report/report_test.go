@@ -29,13 +29,14 @@ func sampleReport() *quota.Report {
 		Since: t0.Add(-29 * 24 * time.Hour), Method: quota.ForecastMethod}
 	prod[0].IncreaseRequest = &quota.IncreaseRequest{ID: "a1b2", CaseID: "case-1", Status: "CASE_OPENED", DesiredValue: 150, RequestedAt: time.Date(2026, 11, 20, 8, 30, 0, 0, time.UTC)}
 	acct := quota.Evaluate(quota.Definition{Key: "connect.instances", ServiceCode: "connect", Code: "L-AA17A6B9", Name: "Amazon Connect instance count", Scope: quota.ScopeAccount}, quota.Measurement{Value: 10}, quota.Limit{Value: 10, Source: quota.LimitAccount}, 80)
-	acct.Region = "us-east-1"
+	acct.Region, acct.AccountID = "us-east-1", "123456789012"
 	rep := &quota.Report{
+		Accounts:      []quota.AccountStatus{{AccountID: "123456789012", Status: quota.AccountOK}},
 		SchemaVersion: quota.SchemaVersion, RunID: "20261127T120000Z-0a1b2c3d", StartedAt: t0, FinishedAt: t0.Add(3 * time.Second),
 		AccountID: "123456789012", Regions: []string{"us-east-1"}, Threshold: 80, Lookback: "1h",
 		Instances: []quota.InstanceReport{
-			{InstanceID: "i-prod", InstanceARN: "arn:aws:connect:us-east-1:123456789012:instance/i-prod", InstanceAlias: "acme-prod", Region: "us-east-1", InstanceStatus: "ACTIVE", Metrics: prod, Summary: quota.Summarize(prod)},
-			{InstanceID: "i-next", InstanceARN: "arn:aws:connect:us-east-1:123456789012:instance/i-next", InstanceAlias: "acme-next", Region: "us-east-1", InstanceStatus: "CREATION_IN_PROGRESS", Metrics: []quota.Result{}},
+			{AccountID: "123456789012", InstanceID: "i-prod", InstanceARN: "arn:aws:connect:us-east-1:123456789012:instance/i-prod", InstanceAlias: "acme-prod", Region: "us-east-1", InstanceStatus: "ACTIVE", Metrics: prod, Summary: quota.Summarize(prod)},
+			{AccountID: "123456789012", InstanceID: "i-next", InstanceARN: "arn:aws:connect:us-east-1:123456789012:instance/i-next", InstanceAlias: "acme-next", Region: "us-east-1", InstanceStatus: "CREATION_IN_PROGRESS", Metrics: []quota.Result{}},
 		},
 		Account: quota.AccountReport{Metrics: []quota.Result{acct}, Summary: quota.Summarize([]quota.Result{acct})},
 		Errors:  []quota.RunError{{Region: "us-east-1", Scope: "catalog", Message: "Service Quotas does not know L-DFA239E1"}},
@@ -49,6 +50,41 @@ func TestTable(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden.Check(t, "report.txt", b.Bytes())
+}
+
+// orgReport is the sample as part of a run of an Organization: a second
+// account with one instance, a denied account and a suspended one.
+func orgReport() *quota.Report {
+	rep := sampleReport()
+	rep.Accounts = []quota.AccountStatus{
+		{AccountID: "123456789012", AccountName: "management", Status: quota.AccountOK},
+		{AccountID: "222222222222", AccountName: "prod", Status: quota.AccountOK},
+		{AccountID: "333333333333", AccountName: "legacy", Status: quota.AccountSkipped, Reason: "the account is SUSPENDED in the Organization"},
+		{AccountID: "444444444444", AccountName: "denied", Status: quota.AccountError, Reason: "credentials: access denied: sts:AssumeRole (AccessDenied: User: arn:aws:sts::123456789012:assumed-role/cqmon/scan is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::444444444444:role/cqmon-reader)"},
+	}
+	for i := range rep.Instances {
+		rep.Instances[i].AccountName = "management"
+	}
+	other := rep.Instances[0]
+	other.AccountID, other.AccountName, other.InstanceID, other.InstanceAlias = "222222222222", "prod", "i-other", "prod-main"
+	other.InstanceARN = "arn:aws:connect:us-east-1:222222222222:instance/i-other"
+	rep.Instances = append(rep.Instances, other)
+	a := rep.Account.Metrics[0]
+	rep.Account.Metrics[0].AccountName = "management"
+	a.AccountID, a.AccountName = "222222222222", "prod"
+	rep.Account.Metrics = append(rep.Account.Metrics, a)
+	rep.Errors[0].AccountID = "123456789012"
+	return rep
+}
+
+func TestTableAccounts(t *testing.T) {
+	for name, o := range map[string]Options{"report-org.txt": {All: 1}, "summary-org.txt": {}} {
+		var b bytes.Buffer
+		if err := Table(&b, orgReport(), o); err != nil {
+			t.Fatal(err)
+		}
+		golden.Check(t, name, b.Bytes())
+	}
 }
 
 func TestJSON(t *testing.T) {

@@ -64,6 +64,10 @@ func summary(bw *errWriter, rep *quota.Report, o Options) {
 
 	bw.printf("\n")
 	instances(bw, rep, o.Near)
+	if manyAccounts(rep) {
+		bw.printf("\n")
+		accounts(bw, rep.Accounts)
+	}
 
 	unknowns(bw, rep)
 	if o.Alerts != nil {
@@ -143,14 +147,16 @@ func instances(bw *errWriter, rep *quota.Report, band float64) {
 		if in.InstanceStatus != "ACTIVE" {
 			state = in.InstanceStatus
 		}
-		row(instanceName(in), in.Region, state, in.Metrics)
+		row(inAccount(rep, in.AccountID, in.AccountName, instanceName(in)), in.Region, state, in.Metrics)
 	}
-	if len(rep.Account.Metrics) > 0 {
-		region := quota.Plural(len(rep.Regions), "Region")
-		if len(rep.Regions) == 1 {
-			region = rep.Regions[0]
+	for _, part := range accountParts(rep) {
+		if len(part.Account.Metrics) > 0 {
+			region := quota.Plural(len(rep.Regions), "Region")
+			if len(rep.Regions) == 1 {
+				region = rep.Regions[0]
+			}
+			row(inAccount(rep, part.AccountID, rep.AccountName(part.AccountID), AccountScope), region, "", part.Account.Metrics)
 		}
-		row(AccountScope, region, "", rep.Account.Metrics)
 	}
 	cols := []column{{}, {}, {}, {right: true}, {right: true}, {}, {}}
 	_, lines, _ := layout("  ", cols, rows, Width, shrink{1, 12}, shrink{6, 20})
