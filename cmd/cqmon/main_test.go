@@ -123,6 +123,11 @@ func TestBadUsage(t *testing.T) {
 		{[]string{"demo", "--quota", "[Users"}, `invalid value "[Users" for flag -quota: "[Users" is not a valid name pattern: syntax error in pattern`},
 		{[]string{"demo", "--all=maybe"}, `invalid boolean value "maybe" for -all`},
 		{[]string{"demo", "--output", "json", "--instance", "acme-prod"}, "instance: applies to the table output; --output json prints the whole report"},
+		{[]string{"scan", "--accounts", "1234,222222222222"}, `accounts: "1234" is not a 12-digit AWS account id`},
+		{[]string{"scan", "--org-ou", "ou-x"}, `org-ou: "ou-x" is not an organizational unit id`},
+		{[]string{"scan", "--org", "--role-name", "bad role"}, `role-name: "bad role" is not an IAM role name`},
+		{[]string{"scan", "--org", "--account-concurrency", "0"}, `account-concurrency: 0 is outside 1-256`},
+		{[]string{"scan", "--org", "--accounts", "222222222222"}, `accounts: a list of accounts cannot be combined with --org`},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

@@ -101,7 +101,7 @@ func (s *Server) assumeRole(rw http.ResponseWriter, req *request, caller string)
 		return
 	}
 	denied := &apiError{status: http.StatusForbidden, code: "AccessDenied",
-		msg: fmt.Sprintf("User: arn:aws:sts::%s:assumed-role/cqmon/simulator is not authorized to perform: sts:AssumeRole on resource: %s", caller, roleARN)}
+		msg: fmt.Sprintf("User: %s is not authorized to perform: sts:AssumeRole on resource: %s", s.callerARN(caller), roleARN)}
 	m := roleARNRE.FindStringSubmatch(roleARN)
 	if m == nil {
 		writeXMLError(rw, rid, &apiError{status: http.StatusBadRequest, code: "ValidationError", msg: roleARN + " is invalid"})
@@ -308,4 +308,12 @@ func (s *Server) orgListRoots(in *orgInput) (any, *apiError) {
 	root := map[string]any{"Id": orgRoot, "Name": "Root",
 		"Arn": fmt.Sprintf("arn:aws:organizations::%s:root/%s/%s", s.w.account, s.w.org.id, orgRoot), "PolicyTypes": []any{}}
 	return map[string]any{"Roots": []any{root}}, nil
+}
+
+// callerARN is the identity STS names in a denial.
+func (s *Server) callerARN(account string) string {
+	if m, ok := s.members[account]; ok {
+		return m.w.caller.Arn
+	}
+	return s.w.caller.Arn
 }

@@ -1,0 +1,171 @@
+package monitor
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/credentials"
+
+	"github.com/cqmon/cqmon/internal/alert"
+	"github.com/cqmon/cqmon/internal/awsapi"
+	"github.com/cqmon/cqmon/internal/catalog"
+	"github.com/cqmon/cqmon/internal/engine"
+	"github.com/cqmon/cqmon/internal/quota"
+	"github.com/cqmon/cqmon/internal/sim"
+	"github.com/cqmon/cqmon/internal/store"
+)
+
+// orgRunner runs against the simulator's test Organization with the
+// management account's credentials.
+func orgRunner(t *testing.T, stores []string, stdout *bytes.Buffer) *Runner {
+	t.Helper()
+	sc, err := sim.LoadScenarioFile("../sim/testdata/org.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	url, stop, err := sim.New(sc, sim.WithClock(func() time.Time { return testNow })).Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	creds := credentials.NewStaticCredentialsProvider("testing", "testing", "")
+	f, err := awsapi.NewFactory(context.Background(), awsapi.Options{
+		Region: "us-east-1", Endpoint: url, StaticCredentials: &creds,
+		Rates: func(string, string) float64 { return 1000 }, MaxBackoff: 10 * time.Millisecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec, _ := alert.ParseSpec("stdout")
+	return &Runner{Factory: f, Catalog: catalog.Default(), Options: Options{
+		Engine: engine.DefaultConfig(), Stores: stores, Notify: []alert.Spec{spec}, Alert: alert.DefaultConfig(),
+		Stdout: stdout, Now: func() time.Time { return testNow },
+	}}
+}
+
+// TestRunItem runs the worker on items in the exact shape the
+// organization mode's Map passes: each scans one account and Region,
+// stores under that account and alerts as a run of that account alone.
+func TestRunItem(t *testing.T) {
+	db := "local:" + filepath.Join(t.TempDir(), "history.db")
+	var out bytes.Buffer
+	r := orgRunner(t, []string{db}, &out)
+	ctx := context.Background()
+
+	var item Item
+	in := `{"account_id":"222222222222","region":"us-east-1","role_name":"cqmon-reader","external_id":"k3y-0rg"}`
+	if err := json.Unmarshal([]byte(in), &item); err != nil {
+		t.Fatal(err)
+	}
+	rep, sum, err := r.RunItem(ctx, item)
+	if err != nil {
+		t.Fatalf("RunItem: %v (%v)", err, sum.Errors)
+	}
+	if rep.AccountID != "222222222222" || len(rep.Regions) != 1 || rep.Regions[0] != "us-east-1" || len(rep.Accounts) != 1 {
+		t.Errorf("report of account %q regions %v accounts %+v", rep.AccountID, rep.Regions, rep.Accounts)
+	}
+	if len(rep.Instances) != 2 || rep.Instances[0].AccountID != "222222222222" {
+		t.Errorf("instances = %d, first of account %q", len(rep.Instances), rep.Instances[0].AccountID)
+	}
+	// A single account: the subject is the seed's, without the account.
+	if !strings.Contains(out.String(), "Connect Quota Alert - Instance: prod-a (2 violations)\n") {
+		t.Errorf("alerts:\n%s", out.String())
+	}
+
+	// The caller's own account uses its own credentials.
+	own := Item{AccountID: "111122223333", Region: "us-east-1"}
+	if rep, _, err := r.RunItem(ctx, own); err != nil || rep.AccountID != "111122223333" || len(rep.Instances) != 1 {
+		t.Errorf("own account: %v, report %+v", err, rep)
+	}
+
+	// A denied item is reported, not stored as zeros.
+	denied := Item{AccountID: "444444444444", Region: "us-east-1", RoleName: "cqmon-reader"}
+	rep, _, err = r.RunItem(ctx, denied)
+	if err == nil || rep == nil || rep.Accounts[0].Status != quota.AccountError || !strings.Contains(rep.Accounts[0].Reason, "AccessDenied") {
+		t.Errorf("denied item: %v, accounts %+v", err, rep.Accounts)
+	}
+
+	s, err := store.Open(ctx, db, r.Factory.Config(), store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	runs, err := s.Runs(ctx, store.Query{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	accounts := map[string]int{}
+	for _, run := range runs {
+		accounts[run.AccountID]++
+	}
+	if accounts["222222222222"] == 0 || accounts["111122223333"] == 0 || accounts["444444444444"] != 0 {
+		t.Errorf("stored records by account = %v", accounts)
+	}
+}
+
+func TestItemValidate(t *testing.T) {
+	tests := []struct {
+		item Item
+		want string
+	}{
+		{Item{AccountID: "12", Region: "us-east-1"}, `item account_id: "12" is not a 12-digit AWS account id`},
+		{Item{AccountID: "222222222222", Region: "mars"}, `item region: "mars" is not an AWS Region name`},
+		{Item{AccountID: "222222222222", Region: "us-east-1", RoleName: "a b"}, `item role_name: "a b" is not an IAM role name`},
+		{Item{AccountID: "222222222222", Region: "us-east-1", ExternalID: "x"}, `item external_id: external id of 1 characters`},
+	}
+	for _, tt := range tests {
+		err := tt.item.Validate()
+		if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+			t.Errorf("%+v: %v, want %q", tt.item, err, tt.want)
+		}
+	}
+}
+
+// TestAccountsAlertMemory runs an Organization twice: alert memory is
+// kept per account, so the second run sends nothing, and each account's
+// history is its own.
+func TestAccountsAlertMemory(t *testing.T) {
+	db := "local:" + filepath.Join(t.TempDir(), "history.db")
+	var out bytes.Buffer
+	r := orgRunner(t, []string{db}, &out)
+	r.Options.Engine.Regions = []string{"us-east-1"}
+	r.Options.Accounts = Accounts{Org: true, ExternalID: "k3y-0rg", Concurrency: 3}
+	ctx := context.Background()
+	_, sum, err := r.Run(ctx)
+	if err != nil {
+		t.Fatalf("first run: %v", err)
+	}
+	if !strings.Contains(out.String(), "Connect Quota Alert - Instance: prod-a (2 violations) - prod") ||
+		!strings.Contains(out.String(), "Connect Quota Alert - Instance: stage-a (1 violation) - staging") {
+		t.Errorf("first run alerts:\n%s", out.String())
+	}
+	out.Reset()
+	_, sum, err = r.Run(ctx)
+	if err != nil {
+		t.Fatalf("second run: %v", err)
+	}
+	if n := sum.AlertsSent["alert"] + sum.AlertsSent["reminder"]; n != 0 {
+		t.Errorf("second run sent %v:\n%s", sum.AlertsSent, out.String())
+	}
+	s, err := store.Open(ctx, db, r.Factory.Config(), store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	runs, err := s.Runs(ctx, store.Query{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, run := range runs {
+		for _, in := range []string{"prod-a", "prod-b"} {
+			if run.InstanceAlias == in && run.AccountID != "222222222222" {
+				t.Errorf("%s stored under account %s", in, run.AccountID)
+			}
+		}
+	}
+}
