@@ -21,6 +21,7 @@ import (
 	"github.com/cqmon/cqmon/internal/awsapi"
 	"github.com/cqmon/cqmon/internal/catalog"
 	"github.com/cqmon/cqmon/internal/engine"
+	"github.com/cqmon/cqmon/internal/monitor"
 	"github.com/cqmon/cqmon/internal/quota"
 	"github.com/cqmon/cqmon/internal/sim"
 )
@@ -34,13 +35,20 @@ var benchConnectRates = map[string]float64{
 	"ListPredefinedAttributes": 10, "ListIntegrationAssociations": 25,
 }
 
-// benchCase is one simulated account.
+// benchCase is one simulated account, or an Organization of accounts
+// alike.
 type benchCase struct {
 	name      string
 	instances int
 	counts    map[string]int
 	children  map[string]sim.ChildCounts
+	// accounts and regions, when set, make the case an Organization of
+	// that many accounts, each with instances in every Region.
+	accounts, regions int
 }
+
+// benchRegions are the Regions of the organization cases.
+var benchRegions = []string{"us-east-1", "eu-west-2"}
 
 func benchCounts(users, flows, queues, profiles int) map[string]int {
 	return map[string]int{
@@ -57,15 +65,25 @@ var benchChildren = map[string]sim.ChildCounts{
 }
 
 func benchCases(which string) ([]benchCase, error) {
-	typical := benchCase{"typical", 3, benchCounts(2000, 300, 50, 20), benchChildren}
-	large := benchCase{"large", 20, benchCounts(20000, 2000, 500, 200), benchChildren}
+	typical := benchCase{name: "typical", instances: 3, counts: benchCounts(2000, 300, 50, 20), children: benchChildren}
+	large := benchCase{name: "large", instances: 20, counts: benchCounts(20000, 2000, 500, 200), children: benchChildren}
 	var growth []benchCase
 	for _, n := range []int{1, 5, 20} {
 		for _, u := range []int{100, 10000, 100000} {
-			growth = append(growth, benchCase{fmt.Sprintf("growth-%di-%du", n, u), n, benchCounts(u, 50, 20, 10), benchChildren})
+			growth = append(growth, benchCase{name: fmt.Sprintf("growth-%di-%du", n, u), instances: n, counts: benchCounts(u, 50, 20, 10), children: benchChildren})
 		}
 	}
 	switch which {
+	case "org":
+		// One account-Region alone, then 1, 10 and 100 accounts of two
+		// Regions each.
+		cases := []benchCase{typical}
+		for _, n := range []int{1, 10, 100} {
+			c := typical
+			c.name, c.accounts, c.regions = fmt.Sprintf("org-%d", n), n, 2
+			cases = append(cases, c)
+		}
+		return cases, nil
 	case "typical":
 		return []benchCase{typical}, nil
 	case "large":
@@ -75,15 +93,45 @@ func benchCases(which string) ([]benchCase, error) {
 	case "all":
 		return append([]benchCase{typical, large}, growth...), nil
 	}
-	return nil, usagef("scenario: %q is not one of typical, large, growth, all", which)
+	return nil, usagef("scenario: %q is not one of typical, large, growth, org, all", which)
 }
 
 // scenario builds the simulator scenario of a case: AWS's default rates
 // times scale, 20-50 ms latency per call.
 func (c benchCase) scenario(scale float64) *sim.Scenario {
-	sc := &sim.Scenario{Account: "210987654321", Regions: []string{"us-east-1"}}
-	for i := range c.instances {
-		sc.Instances = append(sc.Instances, sim.Instance{Alias: fmt.Sprintf("bench-%02d", i), Counts: c.counts, Children: c.children})
+	sc := c.account("210987654321", scale)
+	sc.ServiceQuotas = benchQuotas()
+	if c.accounts == 0 {
+		return sc
+	}
+	// An Organization: the management account is the first of the
+	// accounts; every member is alike and trusts it with cqmon-reader.
+	sc.Organization = &sim.Organization{ManagementName: "bench-000"}
+	for i := 1; i < c.accounts; i++ {
+		id := fmt.Sprintf("2%011d", i)
+		sc.Organization.Accounts = append(sc.Organization.Accounts, sim.OrgAccount{
+			ID: id, Name: fmt.Sprintf("bench-%03d", i), Roles: []sim.OrgRole{{Name: awsapi.DefaultRoleName}},
+			Scenario: c.account(id, scale),
+		})
+	}
+	return sc
+}
+
+// account is the scenario of one account of the case, without its
+// Service Quotas (an Organization's members take the management's).
+func (c benchCase) account(id string, scale float64) *sim.Scenario {
+	sc := &sim.Scenario{Account: id, Regions: []string{"us-east-1"}}
+	if c.regions > 0 {
+		sc.Regions = benchRegions[:c.regions]
+	}
+	for _, region := range sc.Regions {
+		for i := range c.instances {
+			alias := fmt.Sprintf("bench-%02d", i)
+			if c.regions > 0 {
+				alias = fmt.Sprintf("bench-%s-%02d", region, i)
+			}
+			sc.Instances = append(sc.Instances, sim.Instance{Alias: alias, Region: region, Counts: c.counts, Children: c.children})
+		}
 	}
 	for op, r := range benchConnectRates {
 		sc.Throttle.Rules = append(sc.Throttle.Rules, sim.RateRule{Service: "connect", Operation: op, Rate: r * scale, Burst: int(math.Ceil(r * 1.5 * scale))})
@@ -98,7 +146,6 @@ func (c benchCase) scenario(scale float64) *sim.Scenario {
 		sc.Throttle.Rules = append(sc.Throttle.Rules, sim.RateRule{Service: svc, Operation: "*", Rate: 10 * scale, Burst: int(10 * scale)})
 	}
 	sc.Latency = []sim.LatencyRule{{Min: "20ms", Max: "50ms"}}
-	sc.ServiceQuotas = benchQuotas()
 	return sc
 }
 
@@ -134,6 +181,9 @@ type benchResult struct {
 	quotas      int
 	unknown     int
 	simStarting time.Duration
+	// scanned counts the accounts scanned (org cases); accountRegions is
+	// the number of account-Regions the case has.
+	scanned, accountRegions int
 }
 
 // cmdBench measures full scans of simulated accounts: wall time, calls by
@@ -143,10 +193,14 @@ type benchResult struct {
 // simulator in another child process.
 func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("bench", stderr)
-	which := fs.String("scenario", "typical", "typical, large, growth or all")
+	which := fs.String("scenario", "typical", "typical, large, growth, org or all")
 	scale, share := benchRateFlags(fs)
+	accountConcurrency := fs.Int("account-concurrency", defaultBenchAccountConcurrency, "accounts scanned at once in the org cases")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *accountConcurrency < 1 || *accountConcurrency > 256 {
+		return usagef("account-concurrency: %d is outside 1-256", *accountConcurrency)
 	}
 	if !(*scale > 0 && *scale <= 1000) {
 		return usagef("scale: %v is outside (0, 1000]", *scale)
@@ -167,17 +221,18 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var results []benchResult
 	for _, c := range cases {
 		fmt.Fprintf(stderr, "bench: %s ...\n", c.name)
-		r, err := runBenchCase(ctx, self, c, *scale, *share)
+		r, err := runBenchCase(ctx, self, c, *scale, *share, *accountConcurrency)
 		if err != nil {
 			return fmt.Errorf("%s: %w", c.name, err)
 		}
 		results = append(results, r)
 	}
 	printBench(stdout, results)
+	printOrgBench(stdout, results, *accountConcurrency)
 	return nil
 }
 
-func runBenchCase(ctx context.Context, self string, c benchCase, scale, share float64) (benchResult, error) {
+func runBenchCase(ctx context.Context, self string, c benchCase, scale, share float64, accountConcurrency int) (benchResult, error) {
 	dir, err := os.MkdirTemp("", "cqmon-bench")
 	if err != nil {
 		return benchResult{}, err
@@ -208,7 +263,12 @@ func runBenchCase(ctx context.Context, self string, c benchCase, scale, share fl
 		_ = simCmd.Wait()
 		return benchResult{}, fmt.Errorf("simulator printed no endpoint: %s", strings.TrimSpace(simErr.String()))
 	}
-	one := exec.CommandContext(ctx, self, "bench-one", "--endpoint", url, "--scale", fmt.Sprint(scale), "--rate-share", fmt.Sprint(share))
+	oneArgs := []string{"bench-one", "--endpoint", url, "--scale", fmt.Sprint(scale), "--rate-share", fmt.Sprint(share)}
+	if c.accounts > 0 {
+		oneArgs = append(oneArgs, "--org", "--regions", strings.Join(benchRegions[:c.regions], ","),
+			"--account-concurrency", fmt.Sprint(accountConcurrency))
+	}
+	one := exec.CommandContext(ctx, self, oneArgs...)
 	one.Stderr = os.Stderr
 	res, err := one.Output()
 	if err != nil {
@@ -219,7 +279,13 @@ func runBenchCase(ctx context.Context, self string, c benchCase, scale, share fl
 		return benchResult{}, err
 	}
 	br := benchResult{name: c.name, wall: time.Duration(r.WallMS) * time.Millisecond, calls: r.Calls, throttled: r.Throttled,
-		peakRSSKiB: r.PeakRSSKiB, perOp: r.PerOp, quotas: r.Quotas, unknown: r.Unknown}
+		peakRSSKiB: r.PeakRSSKiB, perOp: r.PerOp, quotas: r.Quotas, unknown: r.Unknown, scanned: r.Scanned,
+		accountRegions: max(c.accounts, 1) * max(c.regions, 1)}
+	if c.accounts > 0 {
+		// Each account has its own budgets: the per-operation bound of
+		// one account-Region is the typical case's, not this sum's.
+		return br, nil
+	}
 	// The rate limits' lower bound: operations run in parallel, so the
 	// slowest operation's calls at its budget bound the run.
 	for op, n := range r.PerOp {
@@ -241,6 +307,7 @@ type benchOne struct {
 	PeakRSSKiB int            `json:"peak_rss_kib"`
 	Quotas     int            `json:"quotas"`
 	Unknown    int            `json:"unknown"`
+	Scanned    int            `json:"scanned"`
 }
 
 // benchRateFlags adds the rate flags bench passes on to bench-one.
@@ -257,6 +324,10 @@ func cmdBenchOne(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs := newFlagSet("bench-one", stderr)
 	endpoint := fs.String("endpoint", "", "simulator URL")
 	scale, share := benchRateFlags(fs)
+	org := fs.Bool("org", false, "scan every account of the simulated Organization")
+	regions := listFlag{"us-east-1"}
+	fs.Var(&regions, "regions", "Regions")
+	accountConcurrency := fs.Int("account-concurrency", defaultBenchAccountConcurrency, "accounts at once")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -268,18 +339,27 @@ func cmdBenchOne(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	cfg := engine.DefaultConfig()
-	cfg.Regions = []string{"us-east-1"}
+	cfg.Regions = regions
 	e := &engine.Engine{Factory: f, Catalog: catalog.Default(), Config: cfg}
 	start := time.Now()
-	rep, err := e.Run(ctx)
+	targets := []engine.Target{{Factory: f}}
+	if *org {
+		e.RunID = engine.NewRunID(start)
+		if targets, e.CallerAccount, err = (monitor.Accounts{Org: true}).Targets(ctx, f, e.RunID); err != nil {
+			return err
+		}
+	}
+	rep, err := e.RunAccounts(ctx, targets, *accountConcurrency)
 	if err != nil {
 		return err
 	}
-	r := benchOne{WallMS: time.Since(start).Milliseconds(), PerOp: map[string]int{}, PeakRSSKiB: peakRSS()}
-	for _, s := range f.Pacer().Stats() {
-		r.Calls += s.Calls
-		r.Throttled += s.Throttled
-		r.PerOp[s.Service+"/"+s.Operation] = s.Calls
+	r := benchOne{WallMS: time.Since(start).Milliseconds(), PerOp: map[string]int{}, PeakRSSKiB: peakRSS(), Scanned: rep.Scanned()}
+	for _, t := range targets {
+		for _, s := range t.Factory.Pacer().Stats() {
+			r.Calls += s.Calls
+			r.Throttled += s.Throttled
+			r.PerOp[s.Service+"/"+s.Operation] += s.Calls
+		}
 	}
 	t := rep.Totals()
 	r.Quotas, r.Unknown = t.MetricsCount, t.UnknownCount

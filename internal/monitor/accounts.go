@@ -140,8 +140,10 @@ func (a Accounts) target(base *awsapi.Factory, caller awsapi.Caller, runID, id, 
 	return t
 }
 
-// targets lists the accounts of a run with the factory of each.
-func (a Accounts) targets(ctx context.Context, base *awsapi.Factory, runID string) ([]engine.Target, string, error) {
+// Targets lists the accounts of a run with the factory of each, and the
+// caller's own account. Accounts reached through a role get their own
+// pacing budgets; the caller's own account uses base.
+func (a Accounts) Targets(ctx context.Context, base *awsapi.Factory, runID string) ([]engine.Target, string, error) {
 	caller, err := base.Caller(ctx)
 	if err != nil {
 		return nil, "", err

@@ -114,7 +114,7 @@ func (r *Runner) Run(ctx context.Context) (*quota.Report, Summary, error) {
 	caller := ""
 	if r.Options.Accounts.many() {
 		var err error
-		targets, caller, err = r.Options.Accounts.targets(ctx, r.Factory, runID)
+		targets, caller, err = r.Options.Accounts.Targets(ctx, r.Factory, runID)
 		if err != nil {
 			return nil, Summary{}, err
 		}
