@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 
+	"github.com/cqmon/cqmon/internal/awsapi"
 	"github.com/cqmon/cqmon/internal/collect"
 )
 
@@ -29,14 +30,28 @@ type policyStatement struct {
 func cmdIAMPolicy(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("iam-policy", stderr)
 	increase := fs.Bool("request-increase", false, "print the policy of cqmon request-increase (files increase requests) instead of the scan's")
+	org := fs.Bool("org", false, "add what scanning other accounts takes: listing the Organization and assuming --role-name in each account")
+	roleName := fs.String("role-name", awsapi.DefaultRoleName, "role assumed in the other accounts")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if err := awsapi.CheckRoleName(*roleName); err != nil {
+		return usagef("role-name: %v", err)
 	}
 	st := policyStatement{Sid: "CqmonReadOnlyScan", Effect: "Allow", Action: collect.IAMActions(), Resource: "*"}
 	if *increase {
 		st = policyStatement{Sid: "CqmonRequestIncrease", Effect: "Allow", Action: collect.IncreaseActions(), Resource: "*"}
 	}
 	doc := policyDocument{Version: "2012-10-17", Statement: []policyStatement{st}}
+	if *org {
+		// The member accounts' role holds the scan statement; the caller
+		// lists the Organization and assumes that role.
+		doc.Statement = append(doc.Statement,
+			policyStatement{Sid: "CqmonListOrganization", Effect: "Allow", Resource: "*",
+				Action: []string{"organizations:ListAccounts", "organizations:ListAccountsForParent", "organizations:ListChildren"}},
+			policyStatement{Sid: "CqmonAssumeMemberRole", Effect: "Allow", Action: []string{"sts:AssumeRole"},
+				Resource: "arn:aws:iam::*:role/" + *roleName})
+	}
 	enc := json.NewEncoder(stdout)
 	enc.SetIndent("", "  ")
 	return enc.Encode(doc)
