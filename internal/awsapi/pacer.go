@@ -41,6 +41,14 @@ const (
 	CloudWatchGetMetricDataRate = 50.0
 	// STSRate is a small budget for the one GetCallerIdentity of a run.
 	STSRate = 5.0
+	// STSAssumeRoleRate is STS's request quota, 600 per second per
+	// account and Region (IAM and STS quotas): a run of an Organization
+	// assumes one role per account from the caller's account.
+	STSAssumeRoleRate = 600.0
+	// OrganizationsRate paces the listing of an Organization. AWS
+	// publishes no rate for Organizations' List calls, so cqmon takes
+	// Connect's conservative default; a listing is a page per 20 accounts.
+	OrganizationsRate = 2.0
 
 	// Connect's related services (shared/reference/connect-api-facts.md,
 	// section 4 "Other services", from their admin-guide throttling tables).
@@ -108,7 +116,12 @@ func DefaultRate(service, operation string) float64 {
 	case "CloudWatch":
 		return CloudWatchGetMetricDataRate
 	case "STS":
+		if operation == "AssumeRole" {
+			return STSAssumeRoleRate
+		}
 		return STSRate
+	case "Organizations":
+		return OrganizationsRate
 	case "ConnectCases":
 		if operation == "ListFieldOptions" {
 			return CasesFieldOptionsRate

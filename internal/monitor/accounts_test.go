@@ -22,11 +22,14 @@ import (
 
 // orgRunner runs against the simulator's test Organization with the
 // management account's credentials.
-func orgRunner(t *testing.T, stores []string, stdout *bytes.Buffer) *Runner {
+func orgRunner(t *testing.T, stores []string, stdout *bytes.Buffer, change ...func(*sim.Scenario)) *Runner {
 	t.Helper()
 	sc, err := sim.LoadScenarioFile("../sim/testdata/org.json")
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, c := range change {
+		c(sc)
 	}
 	url, stop, err := sim.New(sc, sim.WithClock(func() time.Time { return testNow })).Start("127.0.0.1:0")
 	if err != nil {
@@ -166,6 +169,41 @@ func TestAccountsAlertMemory(t *testing.T) {
 			if run.InstanceAlias == in && run.AccountID != "222222222222" {
 				t.Errorf("%s stored under account %s", in, run.AccountID)
 			}
+		}
+	}
+}
+
+// TestAccountThrottledOut: an account whose every call is throttled is
+// reported with its reason once the retries are spent; the others are
+// scanned in full.
+func TestAccountThrottledOut(t *testing.T) {
+	var out bytes.Buffer
+	r := orgRunner(t, nil, &out, func(sc *sim.Scenario) {
+		sc.Organization.Accounts = append(sc.Organization.Accounts, sim.OrgAccount{
+			ID: "999999999999", Name: "busy", Roles: []sim.OrgRole{{Name: "cqmon-reader"}},
+			Scenario: &sim.Scenario{Faults: []sim.Fault{{Service: "connect", Code: "ThrottlingException", Status: 429, Message: "Rate exceeded"}}},
+		})
+	})
+	r.Options.Notify = nil
+	r.Options.Engine.Regions = []string{"us-east-1"}
+	r.Options.Accounts = Accounts{IDs: []string{"999999999999", "666666666666"}}
+	rep, _, err := r.Run(context.Background())
+	if err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	got := map[string]quota.AccountStatus{}
+	for _, a := range rep.Accounts {
+		got[a.AccountID] = a
+	}
+	if a := got["999999999999"]; a.Status != quota.AccountError || !strings.Contains(a.Reason, "throttled") {
+		t.Errorf("busy account = %+v, want an error saying throttled", a)
+	}
+	if a := got["666666666666"]; a.Status != quota.AccountOK {
+		t.Errorf("staging = %+v, want ok", a)
+	}
+	for _, in := range rep.Instances {
+		if in.AccountID == "999999999999" {
+			t.Errorf("instance %s of the throttled account reported", in.InstanceAlias)
 		}
 	}
 }
