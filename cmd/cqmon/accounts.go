@@ -2,6 +2,8 @@ package main
 
 import (
 	"flag"
+	"os"
+	"runtime/debug"
 
 	"github.com/cqmon/cqmon/internal/awsapi"
 	"github.com/cqmon/cqmon/internal/monitor"
@@ -37,4 +39,21 @@ func (af *accountFlags) options() (monitor.Accounts, error) {
 	}
 	return monitor.Accounts{IDs: af.accounts, Org: af.org || len(af.ous) > 0, OUs: splitAll(af.ous),
 		RoleName: af.roleName, ExternalID: af.externalID, Concurrency: af.concurrency}, nil
+}
+
+// manyAccountsMemoryLimit is the Go runtime's soft memory limit for a run
+// of several accounts. Such a run holds up to --account-concurrency
+// accounts' scans at once, each with its pages in flight; what stays live
+// is small (about 1.5 MB per account and Region being scanned), but the
+// garbage between collections, at the default GOGC, would double it. The
+// limit makes the collector run sooner instead. GOMEMLIMIT, when set,
+// wins. (docs/performance.md, "Organizations")
+const manyAccountsMemoryLimit = 80 << 20
+
+// limitMemory applies manyAccountsMemoryLimit to a run of several
+// accounts.
+func limitMemory(a monitor.Accounts) {
+	if a.Many() && os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(manyAccountsMemoryLimit)
+	}
 }

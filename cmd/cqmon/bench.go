@@ -328,6 +328,7 @@ func cmdBenchOne(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	regions := listFlag{"us-east-1"}
 	fs.Var(&regions, "regions", "Regions")
 	accountConcurrency := fs.Int("account-concurrency", defaultBenchAccountConcurrency, "accounts at once")
+	memProfile := fs.String("memprofile", "", "write a heap profile here after the scan")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -344,8 +345,11 @@ func cmdBenchOne(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	start := time.Now()
 	targets := []engine.Target{{Factory: f}}
 	if *org {
+		// As cqmon scan --org does.
+		accounts := monitor.Accounts{Org: true}
+		limitMemory(accounts)
 		e.RunID = engine.NewRunID(start)
-		if targets, e.CallerAccount, err = (monitor.Accounts{Org: true}).Targets(ctx, f, e.RunID); err != nil {
+		if targets, e.CallerAccount, err = accounts.Targets(ctx, f, e.RunID); err != nil {
 			return err
 		}
 	}
@@ -363,6 +367,11 @@ func cmdBenchOne(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	t := rep.Totals()
 	r.Quotas, r.Unknown = t.MetricsCount, t.UnknownCount
+	if *memProfile != "" {
+		if err := writeHeapProfile(*memProfile); err != nil {
+			return err
+		}
+	}
 	return json.NewEncoder(stdout).Encode(r)
 }
 

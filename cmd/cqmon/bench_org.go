@@ -4,9 +4,26 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
+	"runtime"
+	"runtime/pprof"
 	"text/tabwriter"
 	"time"
 )
+
+// writeHeapProfile writes the live heap, after a collection, to path.
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	runtime.GC()
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
 
 // defaultBenchAccountConcurrency is the org cases' --account-concurrency.
 const defaultBenchAccountConcurrency = 16

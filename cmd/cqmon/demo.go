@@ -48,6 +48,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	if *org {
 		rf.accounts = monitor.Accounts{Org: true}
+		limitMemory(rf.accounts)
 	}
 	url, stop, err := sim.New(sc).Start("127.0.0.1:0")
 	if err != nil {

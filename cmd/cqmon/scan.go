@@ -209,6 +209,7 @@ func (sf *scanFlags) prepare(ctx context.Context, stdout, stderr io.Writer) (mon
 	if sf.runFlags.accounts, err = sf.accounts.options(); err != nil {
 		return monitor.Options{}, nil, err
 	}
+	limitMemory(sf.runFlags.accounts)
 	opts, err := sf.options("local", stdout, stderr)
 	if err != nil {
 		return opts, nil, err

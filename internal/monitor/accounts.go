@@ -70,8 +70,8 @@ func (a Accounts) Validate() error {
 	return nil
 }
 
-// many reports whether the run goes beyond the caller's own account.
-func (a Accounts) many() bool { return len(a.IDs) > 0 || a.Org || len(a.OUs) > 0 }
+// Many reports whether the run goes beyond the caller's own account.
+func (a Accounts) Many() bool { return len(a.IDs) > 0 || a.Org || len(a.OUs) > 0 }
 
 func (a Accounts) roleName() string {
 	if a.RoleName == "" {

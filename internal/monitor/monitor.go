@@ -112,7 +112,7 @@ func (r *Runner) Run(ctx context.Context) (*quota.Report, Summary, error) {
 	runID := engine.NewRunID(start)
 	targets := []engine.Target{{Factory: r.Factory}}
 	caller := ""
-	if r.Options.Accounts.many() {
+	if r.Options.Accounts.Many() {
 		var err error
 		targets, caller, err = r.Options.Accounts.Targets(ctx, r.Factory, runID)
 		if err != nil {
