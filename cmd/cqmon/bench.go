@@ -399,7 +399,12 @@ func printBench(w io.Writer, results []benchResult) {
 		if r.lowerBound > 0 {
 			ratio = r.wall.Seconds() / r.lowerBound.Seconds()
 		}
-		fmt.Fprintf(tw, "%s\t%.1fs\t%.1fs\t%.2f\t%d\t%d\t%d\t%.1f MiB\t%d\t%d\t%s\t\n", r.name, r.wall.Seconds(), r.lowerBound.Seconds(), ratio,
+		bound, vs := fmt.Sprintf("%.1fs", r.lowerBound.Seconds()), fmt.Sprintf("%.2f", ratio)
+		if r.lowerBound == 0 {
+			// Org cases: each account has its own budgets (see printOrgBench).
+			bound, vs = "-", "-"
+		}
+		fmt.Fprintf(tw, "%s\t%.1fs\t%s\t%s\t%d\t%d\t%d\t%.1f MiB\t%d\t%d\t%s\t\n", r.name, r.wall.Seconds(), bound, vs,
 			r.calls, r.calls-r.throttled, r.throttled, float64(r.peakRSSKiB)/1024, r.quotas, r.unknown, r.bottleneck)
 	}
 	tw.Flush()
