@@ -40,8 +40,8 @@ type Engine struct {
 	CallerAccount string
 }
 
-// Target is one account a run considers. Exactly one of Factory, Err and
-// Skip says what to do with it.
+// Target is one account a run considers: scanned with Factory, or
+// skipped for the reason in Skip.
 type Target struct {
 	// AccountID is the account's id; empty means "the account of
 	// Factory's credentials", asked of STS.
@@ -50,9 +50,6 @@ type Target struct {
 	// Factory builds the account's clients, with the account's
 	// credentials and its own pacing budgets.
 	Factory *awsapi.Factory
-	// Err, when set, is why the account cannot be scanned (reported with
-	// status error).
-	Err error
 	// Skip, when set, is why the account is not scanned on purpose
 	// (reported with status skipped): a suspended account.
 	Skip string
@@ -91,19 +88,16 @@ type accountRun struct {
 // (its own pacing budgets: accounts are separate throttling domains).
 func (e *Engine) scanAccount(ctx context.Context, t Target, regions []string, started time.Time) accountRun {
 	ar := accountRun{status: quota.AccountStatus{AccountID: t.AccountID, AccountName: t.AccountName, Status: quota.AccountOK}}
-	fail := func(reason string) accountRun {
-		ar.status.Status, ar.status.Reason = quota.AccountError, reason
-		return ar
-	}
 	if t.Skip != "" {
 		ar.status.Status, ar.status.Reason = quota.AccountSkipped, t.Skip
 		return ar
 	}
-	if t.Err != nil {
-		return fail(t.Err.Error())
-	}
 	if err := t.Factory.Credentials(ctx); err != nil {
-		return fail("credentials: " + awsapi.Reason(err))
+		// Listed in the run's errors too, for the table of a run of one
+		// account, which has no accounts section.
+		ar.status.Status, ar.status.Reason = quota.AccountError, "credentials: "+awsapi.Reason(err)
+		ar.errors = append(ar.errors, quota.RunError{Scope: "account", Message: ar.status.Reason})
+		return ar
 	}
 	if ar.status.AccountID == "" {
 		id, err := t.Factory.For(regions[0]).STS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
