@@ -151,6 +151,8 @@ func TestScanAccountsList(t *testing.T) {
 		"ACCOUNTS  2 scanned, 0 failed, 0 skipped",
 		"  666666666666/stage-a  Contact flows per instance",
 		"  111122223333/hq       Queues per instance",
+		"  alert  666666666666/stage-a (us-east-1)",
+		"  alert  111122223333/hq (us-east-1)",
 	} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("stdout lacks %q:\n%s", want, stdout)

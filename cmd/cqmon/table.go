@@ -98,7 +98,15 @@ func alertsOf(specs []alert.Spec, out alert.Outcome, rep *quota.Report) *report.
 		return name + " (" + region + ")"
 	}
 	for _, m := range out.Delivered {
-		a.Sent = append(a.Sent, report.Alert{Kind: string(m.Kind), About: about(m.InstanceID, m.Region), News: news(m)})
+		what := about(m.InstanceID, m.Region)
+		if len(rep.Accounts) > 1 {
+			// Each account's messages name their own account.
+			what = "account " + m.Account
+			if m.InstanceID != "" {
+				what = accountOrName(m) + "/" + about(m.InstanceID, m.Region)
+			}
+		}
+		a.Sent = append(a.Sent, report.Alert{Kind: string(m.Kind), About: what, News: news(m)})
 	}
 	for _, f := range out.Failures {
 		a.Failed = append(a.Failed, fmt.Sprintf("%s %s to %s: %v", f.Kind, about(f.InstanceID, ""), f.Channel, f.Err))
@@ -139,4 +147,12 @@ func news(m alert.Message) string {
 // not only by default: its messages are then printed in full.
 func stdoutNamed(notify []string) bool {
 	return slices.Contains(splitAll(notify), "stdout")
+}
+
+// accountOrName is a message's account name, or its id.
+func accountOrName(m alert.Message) string {
+	if m.AccountName != "" {
+		return m.AccountName
+	}
+	return m.Account
 }

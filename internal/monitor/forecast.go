@@ -93,6 +93,11 @@ func (h *history) add(run store.Run) error {
 	if run.RunID != "" && run.RunID == h.rep.RunID || !run.Time.Before(h.rep.StartedAt) {
 		return nil
 	}
+	// A store may hold several accounts' runs (an Organization's): the
+	// account-level records of the others are not this account's history.
+	if run.AccountID != "" && h.rep.AccountID != "" && run.AccountID != h.rep.AccountID {
+		return nil
+	}
 	for _, m := range run.Metrics {
 		id, ok := h.quotaID(run.InstanceID, m)
 		if !ok {

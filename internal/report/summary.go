@@ -159,7 +159,13 @@ func instances(bw *errWriter, rep *quota.Report, band float64) {
 		}
 	}
 	cols := []column{{}, {}, {}, {right: true}, {right: true}, {}, {}}
-	_, lines, _ := layout("  ", cols, rows, Width, shrink{1, 12}, shrink{6, 20})
+	// With several accounts the name is "account/instance": keep room
+	// for both before it is shortened.
+	name := 12
+	if manyAccounts(rep) {
+		name = 30
+	}
+	_, lines, _ := layout("  ", cols, rows, Width, shrink{1, name}, shrink{6, 20})
 	for _, l := range lines {
 		bw.printf("%s\n", l)
 	}
