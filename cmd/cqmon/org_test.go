@@ -94,8 +94,9 @@ func TestScanOrg(t *testing.T) {
 		}
 	}
 
-	// One alert per violating instance, naming its account.
-	_, alerts, _ := strings.Cut(stdout, "\nALERTS\n")
+	// One alert per violating instance, naming its account (the stdout
+	// channel's text goes to stderr beside a JSON report).
+	_, alerts, _ := strings.Cut(stderr, "\nALERTS\n")
 	subjects := regexp.MustCompile(`(?m)^Connect Quota Alert - Instance: .*$`).FindAllString(alerts, -1)
 	var wantSubjects []string
 	for _, in := range violating {
