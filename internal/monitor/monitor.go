@@ -102,10 +102,16 @@ func (o Options) Validate() error {
 // produced one, with engine.ErrIncomplete when no Region could be scanned
 // and ErrDelivery when storing or alerting failed.
 func (r *Runner) Run(ctx context.Context) (*quota.Report, Summary, error) {
+	return r.run(ctx, r.Factory)
+}
+
+// run scans with the clients of scan (another account's, for RunItem) and
+// stores and alerts with r.Factory's.
+func (r *Runner) run(ctx context.Context, scan *awsapi.Factory) (*quota.Report, Summary, error) {
 	start := time.Now()
-	r.Factory.Pacer().Rearm()
-	callsBefore, throttledBefore := r.Factory.Pacer().Totals()
-	e := &engine.Engine{Factory: r.Factory, Catalog: r.Catalog, Config: r.Options.Engine, Progress: r.Options.Progress, Now: r.Options.Now}
+	scan.Pacer().Rearm()
+	callsBefore, throttledBefore := scan.Pacer().Totals()
+	e := &engine.Engine{Factory: scan, Catalog: r.Catalog, Config: r.Options.Engine, Progress: r.Options.Progress, Now: r.Options.Now}
 	rep, scanErr := e.Run(ctx)
 	if rep == nil {
 		return nil, Summary{}, scanErr
@@ -160,7 +166,7 @@ func (r *Runner) Run(ctx context.Context) (*quota.Report, Summary, error) {
 	t := rep.Totals()
 	sum.Instances, sum.Quotas, sum.Violations, sum.Unknown = len(rep.Instances), t.MetricsCount, t.ViolationsCount, t.UnknownCount
 	sum.Forecasts = forecasts(rep)
-	calls, throttled := r.Factory.Pacer().Totals()
+	calls, throttled := scan.Pacer().Totals()
 	sum.APICalls, sum.Throttled = calls-callsBefore, throttled-throttledBefore
 	for _, e := range rep.Errors {
 		sum.Errors = append(sum.Errors, e.Scope+": "+e.Message)
