@@ -46,11 +46,17 @@ func newCLI(t *testing.T) *cli {
 	return &cli{t: t, moto: moto, env: env}
 }
 
+// awsCmd prepares an AWS CLI command against moto.
+func (c *cli) awsCmd(args ...string) *exec.Cmd {
+	cmd := exec.Command("aws", append([]string{"--endpoint-url", c.moto, "--region", mototest.Region, "--output", "json"}, args...)...)
+	cmd.Env = c.env
+	return cmd
+}
+
 // aws runs an AWS CLI command and decodes its JSON answer.
 func (c *cli) aws(args ...string) map[string]any {
 	c.t.Helper()
-	cmd := exec.Command("aws", append([]string{"--endpoint-url", c.moto, "--region", mototest.Region, "--output", "json"}, args...)...)
-	cmd.Env = c.env
+	cmd := c.awsCmd(args...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
