@@ -162,6 +162,8 @@ func TestStateMachineDefinition(t *testing.T) {
 		{"map items", scan["ItemsPath"], "$.targets.items"},
 		{"map concurrency", scan["MaxConcurrencyPath"], "$.settings.max_concurrency"},
 		{"map tolerance", scan["ToleratedFailurePercentagePath"], "$.settings.tolerated_failure_percentage"},
+		{"map results replace the items", scan["ResultPath"], "$.targets.items"},
+		{"summary reads the results", path(states, "Summary", "Parameters", "Payload", "results.$"), "$.targets.items"},
 		{"item payload", path(scan, "ItemProcessor", "States", "ScanItem", "Parameters", "Payload.$"), "$"},
 		{"item catch", path(scan, "ItemProcessor", "States", "ScanItem", "Catch"), []any{map[string]any{
 			"ErrorEquals": []any{"ItemFailed"}, "ResultPath": "$.failure", "Next": "ItemFailed"}}},
