@@ -178,7 +178,11 @@ if [[ -z $region ]]; then
 fi
 [[ -n $region ]] || die "no AWS Region: pass --region or configure one (aws configure)"
 aws_args+=(--region "$region")
-[[ -n $endpoint ]] && aws_args+=(--endpoint-url "$endpoint")
+if [[ -n $endpoint ]]; then
+	aws_args+=(--endpoint-url "$endpoint")
+	# cloudformation deploy uploads the template with an S3 client of its own, which reads only this.
+	export AWS_ENDPOINT_URL=$endpoint
+fi
 awsc() { aws "${aws_args[@]}" "$@"; }
 
 step "account and Region"
@@ -243,6 +247,7 @@ overrides=("CodeS3Bucket=$bucket" "CodeS3Key=$key" "LambdaArchitecture=$arch" ${
 if $dry_run; then
 	step "dry run: nothing changed in AWS. Would upload s3://$bucket/$key and run:"
 	printf '    aws cloudformation deploy --region %q --stack-name %q --template-file %q \\\n' "$region" "$stack" "$template"
+	printf '      --s3-bucket %q --s3-prefix cqmon-templates \\\n' "$bucket"
 	printf '      --capabilities CAPABILITY_NAMED_IAM --no-fail-on-empty-changeset --parameter-overrides'
 	printf ' %q' "${overrides[@]}"
 	printf '\n'
@@ -286,11 +291,19 @@ if [[ $stack_status != NONE ]]; then
 fi
 override_args=()
 ((${#overrides[@]} > 0)) && override_args=(--parameter-overrides "${overrides[@]}")
-# With nothing changed, CloudFormation refuses the change set ("didn't contain changes", which
-# --no-fail-on-empty-changeset accepts); some endpoints refuse it earlier with "No updates are to
-# be performed", which means the same.
-if ! out=$(awsc cloudformation deploy --template-file "$template" --stack-name "$stack" \
-	--capabilities CAPABILITY_NAMED_IAM --no-fail-on-empty-changeset ${override_args[@]+"${override_args[@]}"} 2>&1); then
+# With no parameter to change and the template the stack already has, there is nothing to deploy.
+# Otherwise, with nothing changed, CloudFormation refuses the change set ("didn't contain changes",
+# which --no-fail-on-empty-changeset accepts); some endpoints refuse it earlier with "No updates are
+# to be performed", which means the same. The template is passed through the deployment bucket:
+# CloudFormation takes at most 51,200 bytes inline.
+deployed=""
+if [[ $stack_status != NONE ]] && ((${#overrides[@]} == 0)); then
+	deployed=$(awsc cloudformation get-template --stack-name "$stack" --query TemplateBody --output text 2>/dev/null || true)
+fi
+if [[ -n $deployed && $deployed == "$(<"$template")" ]]; then
+	out="No changes to deploy. Stack $stack is up to date"
+elif ! out=$(awsc cloudformation deploy --template-file "$template" --stack-name "$stack" \
+	--s3-bucket "$bucket" --s3-prefix cqmon-templates --capabilities CAPABILITY_NAMED_IAM --no-fail-on-empty-changeset ${override_args[@]+"${override_args[@]}"} 2>&1); then
 	if [[ $out != *"No updates are to be performed"* ]]; then
 		echo "$out" >&2
 		echo "deploy.sh: the stack did not deploy; its failed events:" >&2

@@ -32,7 +32,9 @@ func newCLI(t *testing.T) *cli {
 			t.Fatalf("%s is not on PATH; deploy.sh needs it (the machine image ships the AWS CLI)", tool)
 		}
 	}
-	moto := mototest.URL(t)
+	// Moto's CloudFormation finds the bucket of a TemplateURL (deploy.sh passes the template through
+	// S3) in the URL's path only when the host is localhost.
+	moto := strings.Replace(mototest.URL(t), "//127.0.0.1:", "//localhost:", 1)
 	dir := t.TempDir()
 	var env []string
 	for _, kv := range os.Environ() {
