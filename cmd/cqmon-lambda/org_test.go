@@ -78,11 +78,11 @@ func TestItemScansStoresAndAlerts(t *testing.T) {
 	if err != nil {
 		t.Fatalf("item again: %v", err)
 	}
-	if n := again.AlertsSent["alert"]; n != 0 || received() != 0 {
-		t.Errorf("the same item again sent %d alerts, want none (the alert memory is the item's)", n)
-	}
-	if again.Violations != res.Violations {
-		t.Errorf("violations = %d, then %d", res.Violations, again.Violations)
+	// The simulated account's peak metrics move with its clock, so a
+	// violation may appear between the two runs; only that is news.
+	news := max(0, again.Violations-res.Violations)
+	if n, got := again.AlertsSent["alert"], received(); n > news || got != n {
+		t.Errorf("the same item again sent %d alerts (%d delivered) for %d new violations, want only those (the alert memory is the item's)", n, got, news)
 	}
 }
 
