@@ -158,6 +158,10 @@ func TestStateMachineDefinition(t *testing.T) {
 		{"settings", path(states, "Settings", "Parameters"), map[string]any{
 			"max_concurrency.$":              "States.StringToJson('20')",
 			"tolerated_failure_percentage.$": "States.StringToJson('10')"}},
+		// What the function's targets step reads (cmd/cqmon-lambda targetsInput).
+		{"targets event", path(states, "Targets", "Parameters", "Payload"), map[string]any{
+			"step": "targets", "mode": "Accounts", "accounts": "222222222222,333333333333", "organizational_units": "",
+			"regions": "us-east-1,eu-west-2", "role_name": "cqmon-reader", "external_id": ""}},
 		{"map mode", path(scan, "ItemProcessor", "ProcessorConfig", "Mode"), "DISTRIBUTED"},
 		{"map items", scan["ItemsPath"], "$.targets.items"},
 		{"map concurrency", scan["MaxConcurrencyPath"], "$.settings.max_concurrency"},
