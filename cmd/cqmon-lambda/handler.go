@@ -149,7 +149,14 @@ func (h *Handler) Handle(ctx context.Context, t trigger) (monitor.Summary, error
 	if lc, ok := lambdacontext.FromContext(ctx); ok {
 		attrs = append(attrs, "request_id", lc.AwsRequestID)
 	}
-	log := h.log.With(attrs...)
+	return h.perform(ctx, h.log.With(attrs...), (*monitor.Runner).Run)
+}
+
+// perform runs one monitoring run with run (a run of the configured
+// Regions, or of one organization item), logs it and writes its metric
+// records.
+func (h *Handler) perform(ctx context.Context, log *slog.Logger,
+	run func(*monitor.Runner, context.Context) (*quota.Report, monitor.Summary, error)) (monitor.Summary, error) {
 	if deadline, ok := ctx.Deadline(); ok {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithDeadline(ctx, deadline.Add(-deadlineMargin))
@@ -163,7 +170,7 @@ func (h *Handler) Handle(ctx context.Context, t trigger) (monitor.Summary, error
 	r.Options.Progress = func(format string, args ...any) {
 		log.Debug("progress", "detail", fmt.Sprintf(format, args...))
 	}
-	rep, sum, err := r.Run(ctx)
+	rep, sum, err := run(&r, ctx)
 	if rep == nil {
 		log.Error("run failed", "error", err.Error())
 		return sum, fmt.Errorf("run failed: %w", err)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/aws/aws-lambda-go/lambda/messages"
+	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
@@ -17,6 +19,7 @@ import (
 	"github.com/cqmon/cqmon/internal/awsapi"
 	"github.com/cqmon/cqmon/internal/lambdaconfig"
 	"github.com/cqmon/cqmon/internal/monitor"
+	"github.com/cqmon/cqmon/internal/quota"
 	"github.com/cqmon/cqmon/internal/store"
 )
 
@@ -89,47 +92,35 @@ type itemResult struct {
 	DurationMS  int64          `json:"duration_ms"`
 }
 
-// item scans one account-Region item. A failure is returned as an
-// ItemFailed error naming the account, the Region and the cause.
+// item scans one account-Region item exactly as a run of the configured
+// Regions: the same log lines (with the item's account and Region), the
+// same metric records. A failure is returned as an ItemFailed error
+// naming the account, the Region and the cause.
 func (h *Handler) item(ctx context.Context, payload []byte) ([]byte, error) {
 	var it monitor.Item
-	dec := json.NewDecoder(strings.NewReader(string(payload)))
+	dec := json.NewDecoder(bytes.NewReader(payload))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&it); err != nil {
 		return nil, itemFailed(it, fmt.Errorf("the item is not {account_id, region, role_name, external_id}: %w", err))
 	}
-	log := h.log.With("account_id", it.AccountID, "region", it.Region)
-	ctx, cancel := withMargin(ctx)
-	defer cancel()
-	log.Info("item started")
-	rep, sum, err := h.runner.RunItem(ctx, it)
-	if rep == nil || err != nil {
-		if err == nil {
-			err = errors.New("no report")
-		}
-		log.Error("item failed", "run_id", sum.RunID, "error", err.Error(), "errors", sum.Errors)
-		return nil, itemFailed(it, fmt.Errorf("%w%s", err, detail(sum.Errors)))
+	attrs := []any{"trigger", "item", "account_id", it.AccountID, "region", it.Region}
+	if lc, ok := lambdacontext.FromContext(ctx); ok {
+		attrs = append(attrs, "request_id", lc.AwsRequestID)
 	}
-	res := itemResult{AccountID: it.AccountID, AccountName: it.AccountName, Region: it.Region, Status: "ok", RunID: sum.RunID,
-		Instances: sum.Instances, Quotas: sum.Quotas, Violations: sum.Violations, Unknown: sum.Unknown,
-		AlertsSent: sum.AlertsSent, DurationMS: sum.DurationMS}
-	log.Info("item completed", "run_id", sum.RunID, "instances", sum.Instances, "violations", sum.Violations,
-		"unknown", sum.Unknown, "alerts_sent", sum.AlertsSent, "duration_ms", sum.DurationMS)
-	return json.Marshal(res)
+	sum, err := h.perform(ctx, h.log.With(attrs...), func(r *monitor.Runner, ctx context.Context) (*quota.Report, monitor.Summary, error) {
+		return r.RunItem(ctx, it)
+	})
+	if err != nil {
+		return nil, itemFailed(it, err)
+	}
+	return json.Marshal(itemResult{AccountID: it.AccountID, AccountName: it.AccountName, Region: it.Region, Status: "ok",
+		RunID: sum.RunID, Instances: sum.Instances, Quotas: sum.Quotas, Violations: sum.Violations, Unknown: sum.Unknown,
+		AlertsSent: sum.AlertsSent, DurationMS: sum.DurationMS})
 }
 
 func itemFailed(it monitor.Item, err error) error {
 	return messages.InvokeResponse_Error{Type: itemFailedType,
 		Message: fmt.Sprintf("account %s, Region %s: %s", it.AccountID, it.Region, err)}
-}
-
-// withMargin ends the context deadlineMargin before the function's
-// timeout, as Handle does.
-func withMargin(ctx context.Context) (context.Context, context.CancelFunc) {
-	if deadline, ok := ctx.Deadline(); ok {
-		return context.WithDeadline(ctx, deadline.Add(-deadlineMargin))
-	}
-	return context.WithCancel(ctx)
 }
 
 // targetsInput is the targets step's event: the template's parameters,

@@ -68,8 +68,26 @@ func TestItemScansStoresAndAlerts(t *testing.T) {
 	if keys := w.objects(t, cfg.Bucket); !contains(keys, "connect-reports/latest.json") {
 		t.Errorf("S3 objects = %v, want the item's report", keys)
 	}
-	if !hasLine(logLines(t, bytes.NewReader(logs.Bytes())), "INFO", "item completed") {
-		t.Errorf("no \"item completed\" line in:\n%s", logs.String())
+	// The same lines as a run of the configured Regions, with the item's
+	// account and Region, and the same metric records.
+	lines := logLines(t, bytes.NewReader(logs.Bytes()))
+	if !hasLine(lines, "INFO", "run completed") {
+		t.Errorf("no \"run completed\" line in:\n%s", logs.String())
+	}
+	records := 0
+	for _, l := range lines {
+		if l["msg"] == "run completed" && (l["account_id"] != simAccount || l["region"] != "us-east-1" || l["trigger"] != "item") {
+			t.Errorf("run completed line = %v, want the item's account, Region and trigger", l)
+		}
+		if _, ok := l["_aws"]; ok {
+			records++
+			if l["Account"] != simAccount {
+				t.Errorf("metric record of account %v, want %s", l["Account"], simAccount)
+			}
+		}
+	}
+	if records == 0 {
+		t.Errorf("the item wrote no metric records:\n%s", logs.String())
 	}
 
 	// The Map sends external_id when the template has one; the own
