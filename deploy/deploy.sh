@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # deploy.sh builds the cqmon Lambda function, uploads it, and creates or updates its CloudFormation
-# stack (deploy/cqmon.yaml). Run it again at any time: with nothing changed, it changes nothing.
+# stack (deploy/cqmon.yaml); with --org or --accounts, also the member role of the other accounts
+# (deploy/cqmon-member-role.yaml) as a service-managed StackSet. Run it again at any time: with nothing
+# changed, it changes nothing.
 # docs/deploy.md walks through it.
 set -euo pipefail
 
@@ -26,6 +28,18 @@ Options not given keep the stack's current value (the template's default on firs
   --runtime NAME         accepted for the Python Lambda's scripts and ignored, with a warning:
                          cqmon is a Go binary and always runs on provided.al2023
   --param KEY=VALUE      any other template parameter (repeatable), e.g. --param MuteList=code:L-...
+
+Organization (run from the Organization's management account; docs/deploy.md, "Organization"):
+  --org                  scan every ACTIVE account of the Organization, each account and Region once
+                         per run through Step Functions (OrganizationMode=Organization)
+  --ou-ids ou-a,ou-b     with --org: scan only these OUs (and their children) and deploy the member
+                         role to them (OrganizationUnitIds); without it, the StackSet targets the
+                         Organization's root
+  --accounts a,b         scan these accounts instead (OrganizationMode=Accounts); deploy the member
+                         role to them yourself (a stack of deploy/cqmon-member-role.yaml each)
+  --role-name NAME       the member role's name (MemberRoleName, default cqmon-reader)
+  --external-id ID       the ExternalId the member roles require (ExternalId)
+  --max-concurrency N    items scanned at once, 1-1000 (MaxConcurrency, default 20)
   --stack-name NAME      stack and function name (default cqmon)
   --region REGION        AWS Region (default: the AWS CLI's)
   --profile NAME         AWS CLI profile
@@ -53,6 +67,10 @@ arch=""
 dry_run=false
 email=""
 params=()
+org_mode=""
+ou_ids=""
+role_name=cqmon-reader
+external_id=""
 
 # check_int FLAG VALUE MIN MAX: the same bounds, and the same kind of message, as the function's
 # own configuration check.
@@ -75,6 +93,13 @@ while (($# > 0)); do
 		;;
 	--dry-run)
 		dry_run=true
+		shift
+		continue
+		;;
+	--org)
+		[[ $org_mode != Accounts ]] || die "--org: cannot be combined with --accounts"
+		org_mode=Organization
+		params+=("OrganizationMode=Organization")
 		shift
 		continue
 		;;
@@ -110,6 +135,28 @@ while (($# > 0)); do
 		[[ $2 =~ ^[A-Za-z][A-Za-z0-9-]{0,63}$ ]] || die "--stack-name: \"$2\" is not 1-64 letters, digits and hyphens starting with a letter"
 		stack=$2
 		;;
+	--ou-ids)
+		[[ $2 =~ ^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}(,ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})*$ ]] ||
+			die "--ou-ids: \"$2\" is not organizational unit ids (ou-xxxx-xxxxxxxx), comma-separated"
+		ou_ids=$2
+		params+=("OrganizationUnitIds=$2")
+		;;
+	--accounts)
+		[[ $2 =~ ^[0-9]{12}(,[0-9]{12})*$ ]] || die "--accounts: \"$2\" is not 12-digit account ids, comma-separated"
+		org_mode=Accounts
+		params+=("OrganizationMode=Accounts" "TargetAccounts=$2")
+		;;
+	--role-name)
+		[[ $2 =~ ^[A-Za-z0-9+=,.@_-]{1,64}$ ]] || die "--role-name: \"$2\" is not an IAM role name"
+		role_name=$2
+		params+=("MemberRoleName=$2")
+		;;
+	--external-id)
+		[[ $2 =~ ^[A-Za-z0-9+=,.@:/_-]{2,1224}$ ]] || die "--external-id: the value is not 2-1224 of letters, digits and +=,.@:/_-"
+		external_id=$2
+		params+=("ExternalId=$2")
+		;;
+	--max-concurrency) check_int "$1" "$2" 1 1000 && params+=("MaxConcurrency=$2") ;;
 	--region) region=$2 ;;
 	--profile) profile=$2 ;;
 	--endpoint-url) endpoint=$2 ;;
@@ -117,6 +164,8 @@ while (($# > 0)); do
 	esac
 	shift 2
 done
+
+[[ -z $ou_ids || $org_mode == Organization ]] || die "--ou-ids: needs --org"
 
 for tool in aws go; do
 	command -v "$tool" >/dev/null || die "$tool is not installed (see docs/deploy.md, Prerequisites)"
@@ -129,7 +178,11 @@ if [[ -z $region ]]; then
 fi
 [[ -n $region ]] || die "no AWS Region: pass --region or configure one (aws configure)"
 aws_args+=(--region "$region")
-[[ -n $endpoint ]] && aws_args+=(--endpoint-url "$endpoint")
+if [[ -n $endpoint ]]; then
+	aws_args+=(--endpoint-url "$endpoint")
+	# cloudformation deploy uploads the template with an S3 client of its own, which reads only this.
+	export AWS_ENDPOINT_URL=$endpoint
+fi
 awsc() { aws "${aws_args[@]}" "$@"; }
 
 step "account and Region"
@@ -194,7 +247,8 @@ overrides=("CodeS3Bucket=$bucket" "CodeS3Key=$key" "LambdaArchitecture=$arch" ${
 if $dry_run; then
 	step "dry run: nothing changed in AWS. Would upload s3://$bucket/$key and run:"
 	printf '    aws cloudformation deploy --region %q --stack-name %q --template-file %q \\\n' "$region" "$stack" "$template"
-	printf '      --capabilities CAPABILITY_IAM --no-fail-on-empty-changeset --parameter-overrides'
+	printf '      --s3-bucket %q --s3-prefix cqmon-templates \\\n' "$bucket"
+	printf '      --capabilities CAPABILITY_NAMED_IAM --no-fail-on-empty-changeset --parameter-overrides'
 	printf ' %q' "${overrides[@]}"
 	printf '\n'
 	exit 0
@@ -237,11 +291,19 @@ if [[ $stack_status != NONE ]]; then
 fi
 override_args=()
 ((${#overrides[@]} > 0)) && override_args=(--parameter-overrides "${overrides[@]}")
-# With nothing changed, CloudFormation refuses the change set ("didn't contain changes", which
-# --no-fail-on-empty-changeset accepts); some endpoints refuse it earlier with "No updates are to
-# be performed", which means the same.
-if ! out=$(awsc cloudformation deploy --template-file "$template" --stack-name "$stack" \
-	--capabilities CAPABILITY_IAM --no-fail-on-empty-changeset ${override_args[@]+"${override_args[@]}"} 2>&1); then
+# With no parameter to change and the template the stack already has, there is nothing to deploy.
+# Otherwise, with nothing changed, CloudFormation refuses the change set ("didn't contain changes",
+# which --no-fail-on-empty-changeset accepts); some endpoints refuse it earlier with "No updates are
+# to be performed", which means the same. The template is passed through the deployment bucket:
+# CloudFormation takes at most 51,200 bytes inline.
+deployed=""
+if [[ $stack_status != NONE ]] && ((${#overrides[@]} == 0)); then
+	deployed=$(awsc cloudformation get-template --stack-name "$stack" --query TemplateBody --output text 2>/dev/null || true)
+fi
+if [[ -n $deployed && $deployed == "$(<"$template")" ]]; then
+	out="No changes to deploy. Stack $stack is up to date"
+elif ! out=$(awsc cloudformation deploy --template-file "$template" --stack-name "$stack" \
+	--s3-bucket "$bucket" --s3-prefix cqmon-templates --capabilities CAPABILITY_NAMED_IAM --no-fail-on-empty-changeset ${override_args[@]+"${override_args[@]}"} 2>&1); then
 	if [[ $out != *"No updates are to be performed"* ]]; then
 		echo "$out" >&2
 		echo "deploy.sh: the stack did not deploy; its failed events:" >&2
@@ -252,6 +314,75 @@ if ! out=$(awsc cloudformation deploy --template-file "$template" --stack-name "
 	out="No changes to deploy. Stack $stack is up to date"
 fi
 sed '/^$/d; s/^/    /' <<<"$out" >&2
+
+# wait_operation SET ID: waits for a StackSet operation and fails when it did not succeed.
+wait_operation() {
+	local status
+	for _ in $(seq 1 360); do
+		status=$(awsc cloudformation describe-stack-set-operation --stack-set-name "$1" --operation-id "$2" \
+			--query StackSetOperation.Status --output text)
+		case $status in
+		SUCCEEDED) return 0 ;;
+		FAILED | STOPPED)
+			awsc cloudformation list-stack-set-operation-results --stack-set-name "$1" --operation-id "$2" --output text \
+				--query 'Summaries[?Status!=`SUCCEEDED`].[Account, Region, Status, StatusReason]' >&2 || true
+			die "StackSet $1 operation $2 is $status"
+			;;
+		esac
+		sleep 5
+	done
+	die "StackSet $1 operation $2 is still $status after 30 minutes"
+}
+
+if [[ $org_mode == Organization ]]; then
+	# Service-managed: CloudFormation creates the role in every account of the OUs, and in accounts
+	# that join them later; it never reaches the management account, which the hub scans with its
+	# own role when it runs there.
+	set_name="$stack-member-role"
+	step "member role StackSet $set_name"
+	member_role=$(awsc cloudformation describe-stacks --stack-name "$stack" --output text \
+		--query "Stacks[0].Parameters[?ParameterKey=='MemberRoleName'].ParameterValue")
+	[[ -n $member_role && $member_role != None ]] || member_role=$role_name
+	targets=${ou_ids:-$(awsc organizations list-roots --query 'Roots[0].Id' --output text)}
+	awsc cloudformation activate-organizations-access >/dev/null 2>&1 ||
+		echo "    could not turn on trusted access for StackSets (it may be on already)" >&2
+	set_params=("ParameterKey=HubAccountId,ParameterValue=$account" "ParameterKey=HubRoleName,ParameterValue=$stack-hub"
+		"ParameterKey=RoleName,ParameterValue=$member_role")
+	if awsc cloudformation describe-stack-set --stack-set-name "$set_name" >/dev/null 2>&1; then
+		if [[ -n $external_id ]]; then
+			set_params+=("ParameterKey=ExternalId,ParameterValue=$external_id")
+		else
+			set_params+=("ParameterKey=ExternalId,UsePreviousValue=true")
+		fi
+		op=$(awsc cloudformation update-stack-set --stack-set-name "$set_name" --template-body "file://$here/cqmon-member-role.yaml" \
+			--capabilities CAPABILITY_NAMED_IAM --parameters "${set_params[@]}" --query OperationId --output text)
+		wait_operation "$set_name" "$op"
+		echo "    updated" >&2
+	else
+		set_params+=("ParameterKey=ExternalId,ParameterValue=$external_id")
+		awsc cloudformation create-stack-set --stack-set-name "$set_name" --template-body "file://$here/cqmon-member-role.yaml" \
+			--description "cqmon member role: read-only scan by the hub $stack in $account" \
+			--capabilities CAPABILITY_NAMED_IAM --permission-model SERVICE_MANAGED \
+			--auto-deployment Enabled=true,RetainStacksOnAccountRemoval=false --parameters "${set_params[@]}" >/dev/null
+		echo "    created" >&2
+	fi
+	# IAM is global: one Region holds each account's role.
+	have=$(awsc cloudformation list-stack-instances --stack-set-name "$set_name" --output text \
+		--query 'Summaries[].OrganizationalUnitId' 2>/dev/null | tr '\t' '\n' || true)
+	missing=()
+	for ou in ${targets//,/ }; do
+		grep -qxF -- "$ou" <<<"$have" || missing+=("$ou")
+	done
+	if ((${#missing[@]} > 0)); then
+		op=$(awsc cloudformation create-stack-instances --stack-set-name "$set_name" --regions "$region" \
+			--deployment-targets "OrganizationalUnitIds=$(IFS=,; echo "${missing[*]}")" \
+			--operation-preferences FailureTolerancePercentage=100,MaxConcurrentPercentage=100 --query OperationId --output text)
+		wait_operation "$set_name" "$op"
+		echo "    role $member_role deployed to ${missing[*]}" >&2
+	else
+		echo "    role $member_role already deployed to $targets" >&2
+	fi
+fi
 
 step "outputs"
 outputs=$(awsc cloudformation describe-stacks --stack-name "$stack" --output text \
@@ -271,5 +402,17 @@ binary_format=""
 invoke="aws lambda invoke --region $region"
 [[ -n $profile ]] && invoke+=" --profile $profile"
 [[ -n $endpoint ]] && invoke+=" --endpoint-url $endpoint"
-echo "Run it once now (prints the run's summary):"
-echo "  $invoke --function-name $function --payload '{}'$binary_format /dev/stdout"
+if [[ -n $org_mode ]]; then
+	machine=$(awsc cloudformation list-stack-resources --stack-name "$stack" --output text \
+		--query "StackResourceSummaries[?LogicalResourceId=='OrgStateMachine'].PhysicalResourceId")
+	start="aws stepfunctions start-execution --region $region"
+	[[ -n $profile ]] && start+=" --profile $profile"
+	[[ -n $endpoint ]] && start+=" --endpoint-url $endpoint"
+	[[ $org_mode == Accounts ]] &&
+		echo "Deploy deploy/cqmon-member-role.yaml in each listed account (HubAccountId=$account, HubRoleName=$stack-hub)."
+	echo "Run the organization once now (its summary goes to connect-reports/org-latest.json):"
+	echo "  $start --state-machine-arn $machine"
+else
+	echo "Run it once now (prints the run's summary):"
+	echo "  $invoke --function-name $function --payload '{}'$binary_format /dev/stdout"
+fi

@@ -32,7 +32,9 @@ func newCLI(t *testing.T) *cli {
 			t.Fatalf("%s is not on PATH; deploy.sh needs it (the machine image ships the AWS CLI)", tool)
 		}
 	}
-	moto := mototest.URL(t)
+	// Moto's CloudFormation finds the bucket of a TemplateURL (deploy.sh passes the template through
+	// S3) in the URL's path only when the host is localhost.
+	moto := strings.Replace(mototest.URL(t), "//127.0.0.1:", "//localhost:", 1)
 	dir := t.TempDir()
 	var env []string
 	for _, kv := range os.Environ() {
@@ -46,11 +48,17 @@ func newCLI(t *testing.T) *cli {
 	return &cli{t: t, moto: moto, env: env}
 }
 
+// awsCmd prepares an AWS CLI command against moto.
+func (c *cli) awsCmd(args ...string) *exec.Cmd {
+	cmd := exec.Command("aws", append([]string{"--endpoint-url", c.moto, "--region", mototest.Region, "--output", "json"}, args...)...)
+	cmd.Env = c.env
+	return cmd
+}
+
 // aws runs an AWS CLI command and decodes its JSON answer.
 func (c *cli) aws(args ...string) map[string]any {
 	c.t.Helper()
-	cmd := exec.Command("aws", append([]string{"--endpoint-url", c.moto, "--region", mototest.Region, "--output", "json"}, args...)...)
-	cmd.Env = c.env
+	cmd := c.awsCmd(args...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()

@@ -26,6 +26,11 @@ type template map[string]any
 
 func loadTemplate(t *testing.T) template {
 	t.Helper()
+	return loadTemplateFile(t, templateFile)
+}
+
+func loadTemplateFile(t *testing.T, templateFile string) template {
+	t.Helper()
 	b, err := os.ReadFile(templateFile)
 	if err != nil {
 		t.Fatal(err)
@@ -182,6 +187,7 @@ func TestPolicyActionsMatchTheCode(t *testing.T) {
 	all.UseS3, all.Bucket, all.UseDynamoDB, all.Table = true, "b-1", true, "t-1"
 	all.TopicARN, all.KMSKeyID = "arn:aws:sns:us-east-1:123456789012:alerts", "alias/cqmon"
 	want := append(lambdaconfig.RequiredActions(all), lambdaconfig.PlatformActions(true)...)
+	want = append(want, lambdaconfig.HubActions(true)...)
 	slices.Sort(want)
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("role actions (-needed by the function +allowed by the template):\n%s\n"+
@@ -196,9 +202,15 @@ func TestPolicyActionsMatchTheCode(t *testing.T) {
 
 var scanBlock = regexp.MustCompile(`(?s)(\n( *)# begin scan actions[^\n]*\n).*?(\n *# end scan actions)`)
 
-// rewriteScanActions replaces the scan statement's actions with
-// collect.IAMActions().
+// rewriteScanActions replaces the scan statement's actions of both
+// templates with collect.IAMActions().
 func rewriteScanActions(t *testing.T) {
+	for _, f := range []string{templateFile, memberRoleFile} {
+		rewriteScanActionsOf(t, f)
+	}
+}
+
+func rewriteScanActionsOf(t *testing.T, templateFile string) {
 	b, err := os.ReadFile(templateFile)
 	if err != nil {
 		t.Fatal(err)
@@ -247,7 +259,7 @@ func TestTableDefinition(t *testing.T) {
 // Every alarm notifies the alert topic.
 func TestAlarmsNotifyTheTopic(t *testing.T) {
 	tpl := loadTemplate(t)
-	for _, name := range []string{"ErrorsAlarm", "DurationAlarm", "DeadLetterAlarm", "HeartbeatAlarm"} {
+	for _, name := range []string{"ErrorsAlarm", "DurationAlarm", "DeadLetterAlarm", "HeartbeatAlarm", "OrgHeartbeatAlarm", "OrgRunFailedAlarm"} {
 		actions := tpl.properties(t, name)["AlarmActions"]
 		want := []any{map[string]any{"Ref": "AlertTopic"}}
 		if diff := cmp.Diff(want, actions); diff != "" {

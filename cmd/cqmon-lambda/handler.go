@@ -41,6 +41,8 @@ type Handler struct {
 	metrics   io.Writer
 	namespace string
 	selection emf.Selection
+	// org holds what the organization mode's steps need (org.go).
+	org orgSetup
 }
 
 // setup is what differs between the Lambda and the tests: the clients'
@@ -89,6 +91,7 @@ func newHandler(ctx context.Context, cfg lambdaconfig.Config, s setup, log *slog
 	return &Handler{
 		runner: &monitor.Runner{Factory: f, Catalog: catalog.Default(), Options: opts}, log: log,
 		metrics: out, namespace: cfg.MetricsNamespace, selection: cfg.Metrics,
+		org: newOrgSetup(f, cfg, s),
 	}, nil
 }
 
@@ -98,6 +101,9 @@ type trigger struct {
 	ID         string `json:"id"`
 	Source     string `json:"source"`
 	DetailType string `json:"detail-type"`
+	// Step and AccountID mark the organization mode's events.
+	Step      string  `json:"step"`
+	AccountID *string `json:"account_id"`
 }
 
 func (t trigger) kind() string {
@@ -108,13 +114,21 @@ func (t trigger) kind() string {
 }
 
 // Invoke implements lambda.Handler: it accepts any JSON object (or an
-// empty payload) and answers with the run's summary.
+// empty payload) and answers with the run's summary. The organization
+// mode's state machine sends its own events (see org.go): a step
+// ("targets", "summary") or one account-Region item.
 func (h *Handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	var t trigger
 	if len(strings.TrimSpace(string(payload))) > 0 {
 		if err := json.Unmarshal(payload, &t); err != nil {
 			return nil, fmt.Errorf("the event is not a JSON object: %w", err)
 		}
+	}
+	switch {
+	case t.Step != "":
+		return h.step(ctx, t.Step, payload)
+	case t.AccountID != nil:
+		return h.item(ctx, payload)
 	}
 	sum, err := h.Handle(ctx, t)
 	if err != nil {
@@ -135,7 +149,14 @@ func (h *Handler) Handle(ctx context.Context, t trigger) (monitor.Summary, error
 	if lc, ok := lambdacontext.FromContext(ctx); ok {
 		attrs = append(attrs, "request_id", lc.AwsRequestID)
 	}
-	log := h.log.With(attrs...)
+	return h.perform(ctx, h.log.With(attrs...), (*monitor.Runner).Run)
+}
+
+// perform runs one monitoring run with run (a run of the configured
+// Regions, or of one organization item), logs it and writes its metric
+// records.
+func (h *Handler) perform(ctx context.Context, log *slog.Logger,
+	run func(*monitor.Runner, context.Context) (*quota.Report, monitor.Summary, error)) (monitor.Summary, error) {
 	if deadline, ok := ctx.Deadline(); ok {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithDeadline(ctx, deadline.Add(-deadlineMargin))
@@ -149,7 +170,7 @@ func (h *Handler) Handle(ctx context.Context, t trigger) (monitor.Summary, error
 	r.Options.Progress = func(format string, args ...any) {
 		log.Debug("progress", "detail", fmt.Sprintf(format, args...))
 	}
-	rep, sum, err := r.Run(ctx)
+	rep, sum, err := run(&r, ctx)
 	if rep == nil {
 		log.Error("run failed", "error", err.Error())
 		return sum, fmt.Errorf("run failed: %w", err)

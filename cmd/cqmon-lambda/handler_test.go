@@ -65,7 +65,7 @@ func newWorld(t *testing.T) *world {
 	toSim, toMoto := proxyTo(t, simURL), proxyTo(t, motoURL)
 	router := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch scopeService(r.Header.Get("Authorization")) {
-		case "dynamodb", "s3", "sns", "sqs":
+		case "dynamodb", "s3", "sns", "sqs", "organizations":
 			toMoto.ServeHTTP(w, r)
 		default:
 			toSim.ServeHTTP(w, r)

@@ -3,7 +3,10 @@
 // EventBridge or manual, runs one monitoring run: it scans every Amazon
 // Connect instance of the configured Regions, keeps the report in the
 // configured stores, publishes the alerts the run's news calls for, and
-// returns a JSON summary.
+// returns a JSON summary. In the stack's organization modes a Step
+// Functions state machine invokes it instead, once to list the run's
+// accounts and Regions, once per account and Region to scan it, and once
+// to write the run's summary (see org.go and docs/deploy.md).
 //
 // Configuration comes from the environment (see internal/lambdaconfig and
 // docs/deploy.md). It is checked at cold start: a bad value fails the

@@ -47,3 +47,16 @@ func PlatformActions(vpc bool) []string {
 	slices.Sort(out)
 	return out
 }
+
+// HubActions returns the actions of the function in an organization mode
+// (deploy/cqmon.yaml OrganizationMode), beyond RequiredActions: assuming
+// the member role in the other accounts and, when the run lists the
+// Organization's accounts itself, reading that list.
+func HubActions(listOrganization bool) []string {
+	out := []string{"sts:AssumeRole"}
+	if listOrganization {
+		out = append(out, "organizations:ListAccounts", "organizations:ListAccountsForParent", "organizations:ListChildren")
+	}
+	slices.Sort(out)
+	return out
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -86,11 +87,12 @@ func TestRunItem(t *testing.T) {
 		t.Errorf("own account: %v, report %+v", err, rep)
 	}
 
-	// A denied item is reported, not stored as zeros.
+	// A denied item fails with the reason before anything runs: nothing
+	// is stored for it, least of all zeros.
 	denied := Item{AccountID: "444444444444", Region: "us-east-1", RoleName: "cqmon-reader"}
 	rep, _, err = r.RunItem(ctx, denied)
-	if err == nil || rep == nil || rep.Accounts[0].Status != quota.AccountError || !strings.Contains(rep.Accounts[0].Reason, "AccessDenied") {
-		t.Errorf("denied item: %v, accounts %+v", err, rep.Accounts)
+	if !errors.Is(err, engine.ErrIncomplete) || rep != nil || !strings.Contains(err.Error(), "AccessDenied") {
+		t.Errorf("denied item: %v, report %+v; want an incomplete run naming AccessDenied and no report", err, rep)
 	}
 
 	s, err := store.Open(ctx, db, r.Factory.Config(), store.Options{ReadOnly: true})

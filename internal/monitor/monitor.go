@@ -134,9 +134,18 @@ func (r *Runner) RunItem(ctx context.Context, item Item) (*quota.Report, Summary
 	if err != nil {
 		return nil, Summary{}, err
 	}
+	target := item.Target(r.Factory, caller, runID)
+	if target.Factory != r.Factory {
+		// Another account: its role is tried before anything runs, so an
+		// item that cannot be scanned stores nothing and alerts no one.
+		if _, err := target.Factory.Caller(ctx); err != nil {
+			return nil, Summary{}, fmt.Errorf("%w: AssumeRole %s: %w", engine.ErrIncomplete,
+				awsapi.RoleARN(caller.Partition, item.AccountID, Accounts{RoleName: item.RoleName}.roleName()), err)
+		}
+	}
 	sub := *r
 	sub.Options.Engine.Regions = []string{item.Region}
-	return sub.run(ctx, start, runID, caller.Account, []engine.Target{item.Target(r.Factory, caller, runID)})
+	return sub.run(ctx, start, runID, caller.Account, []engine.Target{target})
 }
 
 func (r *Runner) run(ctx context.Context, start time.Time, runID, caller string, targets []engine.Target) (*quota.Report, Summary, error) {

@@ -1,0 +1,300 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-lambda-go/lambda/messages"
+	"github.com/aws/aws-lambda-go/lambdacontext"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/cqmon/cqmon/internal/awsapi"
+	"github.com/cqmon/cqmon/internal/lambdaconfig"
+	"github.com/cqmon/cqmon/internal/monitor"
+	"github.com/cqmon/cqmon/internal/quota"
+	"github.com/cqmon/cqmon/internal/store"
+)
+
+// The organization mode (deploy/cqmon.yaml OrganizationMode) runs as a
+// Step Functions state machine that invokes this function three ways:
+//
+//	{"step":"targets", ...}   lists the run's account-Region items
+//	{"account_id":..., ...}   one item: scan, store and alert for it
+//	{"step":"summary", ...}   writes the run's summary (org-latest.json)
+
+// itemFailedType is the error type of an item whose account could not be
+// scanned; the state machine catches it and keeps the item's reason as
+// its result, so one bad account never fails the run.
+const itemFailedType = "ItemFailed"
+
+// orgSetup is what the organization steps use beyond the runner.
+type orgSetup struct {
+	factory  *awsapi.Factory
+	endpoint string // the simulator's or moto's; empty in AWS
+	bucket   string // the history bucket, when S3 storage is on
+	store    store.Options
+}
+
+func newOrgSetup(f *awsapi.Factory, cfg lambdaconfig.Config, s setup) orgSetup {
+	o := orgSetup{factory: f, endpoint: s.AWS.Endpoint, store: cfg.Options().StoreOptions}
+	o.store.Endpoint = s.StoreEndpoint
+	if cfg.UseS3 {
+		o.bucket = cfg.Bucket
+	}
+	return o
+}
+
+// step runs one of the state machine's own steps.
+func (h *Handler) step(ctx context.Context, name string, payload []byte) ([]byte, error) {
+	switch name {
+	case "targets":
+		return runStep(ctx, name, payload, h.targets)
+	case "summary":
+		return runStep(ctx, name, payload, h.summary)
+	}
+	return nil, fmt.Errorf("step: %q is not targets or summary", name)
+}
+
+// runStep decodes a step's event, runs it and encodes its answer.
+func runStep[In, Out any](ctx context.Context, name string, payload []byte, run func(context.Context, In) (Out, error)) ([]byte, error) {
+	var in In
+	if err := json.Unmarshal(payload, &in); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	out, err := run(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(out)
+}
+
+// itemResult is what an item answers to the state machine: small, since
+// the Map's results travel in the execution's state to the summary step.
+type itemResult struct {
+	AccountID   string         `json:"account_id"`
+	AccountName string         `json:"account_name,omitempty"`
+	Region      string         `json:"region"`
+	Status      string         `json:"status"`
+	RunID       string         `json:"run_id"`
+	Instances   int            `json:"instances"`
+	Quotas      int            `json:"quotas"`
+	Violations  int            `json:"violations"`
+	Unknown     int            `json:"unknown"`
+	AlertsSent  map[string]int `json:"alerts_sent"`
+	DurationMS  int64          `json:"duration_ms"`
+}
+
+// item scans one account-Region item exactly as a run of the configured
+// Regions: the same log lines (with the item's account and Region), the
+// same metric records. A failure is returned as an ItemFailed error
+// naming the account, the Region and the cause.
+func (h *Handler) item(ctx context.Context, payload []byte) ([]byte, error) {
+	var it monitor.Item
+	dec := json.NewDecoder(bytes.NewReader(payload))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&it); err != nil {
+		return nil, itemFailed(it, fmt.Errorf("the item is not {account_id, region, role_name, external_id}: %w", err))
+	}
+	attrs := []any{"trigger", "item", "account_id", it.AccountID, "region", it.Region}
+	if lc, ok := lambdacontext.FromContext(ctx); ok {
+		attrs = append(attrs, "request_id", lc.AwsRequestID)
+	}
+	sum, err := h.perform(ctx, h.log.With(attrs...), func(r *monitor.Runner, ctx context.Context) (*quota.Report, monitor.Summary, error) {
+		return r.RunItem(ctx, it)
+	})
+	if err != nil {
+		return nil, itemFailed(it, err)
+	}
+	return json.Marshal(itemResult{AccountID: it.AccountID, AccountName: it.AccountName, Region: it.Region, Status: "ok",
+		RunID: sum.RunID, Instances: sum.Instances, Quotas: sum.Quotas, Violations: sum.Violations, Unknown: sum.Unknown,
+		AlertsSent: sum.AlertsSent, DurationMS: sum.DurationMS})
+}
+
+func itemFailed(it monitor.Item, err error) error {
+	return messages.InvokeResponse_Error{Type: itemFailedType,
+		Message: fmt.Sprintf("account %s, Region %s: %s", it.AccountID, it.Region, err)}
+}
+
+// targetsInput is the targets step's event: the template's parameters,
+// as strings.
+type targetsInput struct {
+	Mode       string `json:"mode"` // Organization or Accounts
+	Accounts   string `json:"accounts"`
+	OUs        string `json:"organizational_units"`
+	Regions    string `json:"regions"`
+	RoleName   string `json:"role_name"`
+	ExternalID string `json:"external_id"`
+}
+
+// skippedAccount is an account of the Organization that is not scanned.
+type skippedAccount struct {
+	AccountID   string `json:"account_id"`
+	AccountName string `json:"account_name,omitempty"`
+	Reason      string `json:"reason"`
+}
+
+type targetsOutput struct {
+	Items   []monitor.Item   `json:"items"`
+	Skipped []skippedAccount `json:"skipped"`
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" && !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// targets lists the run's items: every account (of the list, or ACTIVE in
+// the Organization) times every Region.
+func (h *Handler) targets(ctx context.Context, in targetsInput) (targetsOutput, error) {
+	out := targetsOutput{Items: []monitor.Item{}, Skipped: []skippedAccount{}}
+	regions := splitList(in.Regions)
+	if len(regions) == 0 {
+		regions = []string{h.org.factory.Region()}
+	}
+	type account struct{ id, name string }
+	var accounts []account
+	switch in.Mode {
+	case "Accounts":
+		for _, id := range splitList(in.Accounts) {
+			accounts = append(accounts, account{id: id})
+		}
+		if len(accounts) == 0 {
+			return out, errors.New("accounts: the list of accounts is empty")
+		}
+	case "Organization":
+		listed, err := listOrganization(ctx, h.organizations(), splitList(in.OUs))
+		if err != nil {
+			return out, err
+		}
+		for _, a := range listed {
+			id, name := aws.ToString(a.Id), aws.ToString(a.Name)
+			if state := accountState(a); state != "ACTIVE" {
+				out.Skipped = append(out.Skipped, skippedAccount{AccountID: id, AccountName: name, Reason: "the account is " + state + " in the Organization"})
+				continue
+			}
+			accounts = append(accounts, account{id: id, name: name})
+		}
+		// The function's own account is scanned with its own role, listed
+		// or not: that is how the management account, which a
+		// service-managed StackSet never reaches, is covered when the hub
+		// runs there.
+		id, err := h.org.factory.For(regions[0]).STS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+		if err != nil {
+			return out, fmt.Errorf("identify the caller: %s", awsapi.Reason(err))
+		}
+		own := aws.ToString(id.Account)
+		if !slices.ContainsFunc(listed, func(a orgtypes.Account) bool { return aws.ToString(a.Id) == own }) {
+			accounts = append(accounts, account{id: own})
+			slices.SortFunc(accounts, func(a, b account) int { return strings.Compare(a.id, b.id) })
+		}
+	default:
+		return out, fmt.Errorf("mode: %q is not Organization or Accounts", in.Mode)
+	}
+	for _, a := range accounts {
+		for _, r := range regions {
+			it := monitor.Item{AccountID: a.id, AccountName: a.name, Region: r, RoleName: in.RoleName, ExternalID: in.ExternalID}
+			if err := it.Validate(); err != nil {
+				return out, err
+			}
+			out.Items = append(out.Items, it)
+		}
+	}
+	h.log.Info("targets listed", "mode", in.Mode, "items", len(out.Items), "accounts", len(accounts), "regions", regions, "skipped", len(out.Skipped))
+	return out, nil
+}
+
+// organizations is an AWS Organizations client with the function's
+// credentials. Organizations is a global service whose endpoint the SDK
+// resolves from us-east-1 in the commercial partition.
+func (h *Handler) organizations() *organizations.Client {
+	cfg := h.org.factory.Config()
+	if cfg.Region == "" {
+		cfg.Region = "us-east-1"
+	}
+	return organizations.NewFromConfig(cfg, func(o *organizations.Options) {
+		if h.org.endpoint != "" {
+			o.BaseEndpoint = aws.String(h.org.endpoint)
+		}
+	})
+}
+
+// accountState is an account's state: the newer State field, else the
+// older Status.
+func accountState(a orgtypes.Account) string {
+	if a.State != "" {
+		return string(a.State)
+	}
+	if a.Status != "" {
+		return string(a.Status)
+	}
+	return "in an unknown state"
+}
+
+// orgAPI is the part of AWS Organizations the targets step reads.
+type orgAPI interface {
+	organizations.ListAccountsAPIClient
+	organizations.ListAccountsForParentAPIClient
+	organizations.ListChildrenAPIClient
+}
+
+// listOrganization lists every account of the Organization, or of the
+// given OUs and their children (each account once, in id order).
+func listOrganization(ctx context.Context, api orgAPI, ous []string) ([]orgtypes.Account, error) {
+	var all []orgtypes.Account
+	if len(ous) == 0 {
+		p := organizations.NewListAccountsPaginator(api, &organizations.ListAccountsInput{})
+		for p.HasMorePages() {
+			page, err := p.NextPage(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("org: list accounts: %s", awsapi.Reason(err))
+			}
+			all = append(all, page.Accounts...)
+		}
+	}
+	seen := map[string]bool{}
+	for queue := slices.Clone(ous); len(queue) > 0; {
+		ou := queue[0]
+		queue = queue[1:]
+		if seen[ou] {
+			continue
+		}
+		seen[ou] = true
+		p := organizations.NewListAccountsForParentPaginator(api, &organizations.ListAccountsForParentInput{ParentId: aws.String(ou)})
+		for p.HasMorePages() {
+			page, err := p.NextPage(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("org-ou: list accounts of %s: %s", ou, awsapi.Reason(err))
+			}
+			all = append(all, page.Accounts...)
+		}
+		c := organizations.NewListChildrenPaginator(api, &organizations.ListChildrenInput{ParentId: aws.String(ou), ChildType: orgtypes.ChildTypeOrganizationalUnit})
+		for c.HasMorePages() {
+			page, err := c.NextPage(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("org-ou: list units under %s: %s", ou, awsapi.Reason(err))
+			}
+			for _, ch := range page.Children {
+				queue = append(queue, aws.ToString(ch.Id))
+			}
+		}
+	}
+	slices.SortFunc(all, func(a, b orgtypes.Account) int { return strings.Compare(aws.ToString(a.Id), aws.ToString(b.Id)) })
+	all = slices.CompactFunc(all, func(a, b orgtypes.Account) bool { return aws.ToString(a.Id) == aws.ToString(b.Id) })
+	if len(all) == 0 {
+		return nil, errors.New("org: the Organization lists no account")
+	}
+	return all, nil
+}
