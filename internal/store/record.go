@@ -41,7 +41,7 @@ func parseStamp(s string) (time.Time, error) {
 // runRecord is a Run as written: the seed's attributes (id, timestamp,
 // instance_id, instance_alias, metrics_count, violations_count, metrics,
 // summary) and cqmon's (schema_version, run_id, account, region,
-// unknown_count).
+// unknown_count, instance_status, threshold, lookback).
 type runRecord struct {
 	SchemaVersion   int           `json:"schema_version"`
 	ID              string        `json:"id"`
@@ -51,6 +51,9 @@ type runRecord struct {
 	Region          string        `json:"region"`
 	InstanceID      string        `json:"instance_id"`
 	InstanceAlias   string        `json:"instance_alias"`
+	InstanceStatus  string        `json:"instance_status,omitempty"`
+	Threshold       float64       `json:"threshold,omitempty"`
+	Lookback        string        `json:"lookback,omitempty"`
 	MetricsCount    int           `json:"metrics_count"`
 	ViolationsCount int           `json:"violations_count"`
 	UnknownCount    int           `json:"unknown_count"`
@@ -77,24 +80,25 @@ func seedID(instanceID string, started time.Time) string {
 // one for the account-level quotas when there are any.
 func records(rep *quota.Report) []runRecord {
 	started := rep.StartedAt.UTC().Truncate(time.Second)
-	rec := func(id, alias, region string, ms []quota.Result, s quota.Summary) runRecord {
+	rec := func(id, alias, status, region string, ms []quota.Result, s quota.Summary) runRecord {
 		if ms == nil {
 			ms = []quota.Result{}
 		}
 		return runRecord{
 			SchemaVersion: RecordVersion, ID: seedID(id, started), Timestamp: stamp(started),
 			RunID: rep.RunID, Account: rep.AccountID, Region: region,
-			InstanceID: id, InstanceAlias: alias,
+			InstanceID: id, InstanceAlias: alias, InstanceStatus: status,
+			Threshold: rep.Threshold, Lookback: rep.Lookback,
 			MetricsCount: s.MetricsCount, ViolationsCount: s.ViolationsCount, UnknownCount: s.UnknownCount,
 			Metrics: metricList(ms), Summary: summaryRecord{s.MaxUtilization, s.AvgUtilization},
 		}
 	}
 	var out []runRecord
 	for _, in := range rep.Instances {
-		out = append(out, rec(in.InstanceID, in.InstanceAlias, in.Region, in.Metrics, in.Summary))
+		out = append(out, rec(in.InstanceID, in.InstanceAlias, in.InstanceStatus, in.Region, in.Metrics, in.Summary))
 	}
 	if len(rep.Account.Metrics) > 0 {
-		out = append(out, rec(AccountInstanceID, "", strings.Join(rep.Regions, ","), rep.Account.Metrics, rep.Account.Summary))
+		out = append(out, rec(AccountInstanceID, "", "", strings.Join(rep.Regions, ","), rep.Account.Metrics, rep.Account.Summary))
 	}
 	return out
 }
@@ -115,6 +119,7 @@ func (r runRecord) run() (Run, error) {
 	return Run{
 		SchemaVersion: r.SchemaVersion, RunID: r.RunID, Time: t,
 		AccountID: r.Account, Region: r.Region, InstanceID: r.InstanceID, InstanceAlias: r.InstanceAlias,
+		InstanceStatus: r.InstanceStatus, Threshold: r.Threshold, Lookback: r.Lookback,
 		Summary: quota.Summary{
 			MetricsCount: r.MetricsCount, ViolationsCount: r.ViolationsCount, UnknownCount: r.UnknownCount,
 			MaxUtilization: r.Summary.MaxUtilization, AvgUtilization: r.Summary.AvgUtilization,

@@ -40,6 +40,7 @@ const keyStamp = "20060102T150405Z"
 //	connect-metrics/YYYY/MM/DD/account-metrics-<timestamp>.json
 //	connect-reports/YYYY/MM/DD/execution-summary-<timestamp>.json
 //	connect-reports/latest.json
+//	connect-reports/dashboard.html (written by WriteDashboard)
 //	alert-state/<account>/<region>.json
 type S3 struct {
 	client   s3API
@@ -113,16 +114,33 @@ func (b *S3) WriteRun(ctx context.Context, rep *quota.Report) error {
 	return errors.Join(errs...)
 }
 
+// DashboardKey is where WriteDashboard puts the page, under the prefix:
+// beside latest.json.
+const DashboardKey = "connect-reports/dashboard.html"
+
+// WriteDashboard puts the run's HTML dashboard at DashboardKey, encrypted
+// like every other object of the store.
+func (b *S3) WriteDashboard(ctx context.Context, page []byte) error {
+	return b.putBytes(ctx, b.prefix+DashboardKey, page, "text/html; charset=utf-8")
+}
+
+// DashboardURI is the S3 URI of the dashboard WriteDashboard writes.
+func (b *S3) DashboardURI() string { return "s3://" + b.bucket + "/" + b.prefix + DashboardKey }
+
 func (b *S3) put(ctx context.Context, key string, v any) error {
 	body, err := json.Marshal(v)
 	if err != nil {
 		return fmt.Errorf("encode %s: %w", key, err)
 	}
+	return b.putBytes(ctx, key, body, "application/json")
+}
+
+func (b *S3) putBytes(ctx context.Context, key string, body []byte, contentType string) error {
 	in := &s3.PutObjectInput{
 		Bucket:      aws.String(b.bucket),
 		Key:         aws.String(key),
 		Body:        bytes.NewReader(body),
-		ContentType: aws.String("application/json"),
+		ContentType: aws.String(contentType),
 	}
 	if b.kmsKeyID != "" {
 		in.ServerSideEncryption = types.ServerSideEncryptionAwsKms

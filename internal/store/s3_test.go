@@ -172,3 +172,25 @@ func TestOpenThroughStandardEndpointVariable(t *testing.T) {
 		}
 	}
 }
+
+// The dashboard lands beside latest.json as HTML, encrypted like the rest.
+func TestS3Dashboard(t *testing.T) {
+	const key = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+	st, client := newBucket(t, Options{KMSKeyID: key})
+	ctx := context.Background()
+	if err := st.WriteDashboard(ctx, []byte("<!DOCTYPE html><title>x</title>")); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := st.DashboardURI(), "s3://"+st.bucket+"/cqmon/connect-reports/dashboard.html"; got != want {
+		t.Errorf("DashboardURI() = %s, want %s", got, want)
+	}
+	head, err := client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(st.bucket), Key: aws.String("cqmon/connect-reports/dashboard.html")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := []string{aws.ToString(head.ContentType), string(head.ServerSideEncryption), aws.ToString(head.SSEKMSKeyId)}
+	want := []string{"text/html; charset=utf-8", string(types.ServerSideEncryptionAwsKms), key}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("content type and encryption (-want +got):\n%s", diff)
+	}
+}

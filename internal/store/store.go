@@ -90,8 +90,13 @@ type Run struct {
 	Region        string
 	InstanceID    string
 	InstanceAlias string
-	Summary       quota.Summary
-	Metrics       []quota.Result
+	// InstanceStatus, Threshold and Lookback are the run's settings as
+	// recorded; records older than these fields leave them zero.
+	InstanceStatus string
+	Threshold      float64
+	Lookback       string
+	Summary        quota.Summary
+	Metrics        []quota.Result
 }
 
 // Point is one quota's value in one run.
