@@ -1,0 +1,257 @@
+package dashboard
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/cqmon/cqmon/internal/golden"
+	"github.com/cqmon/cqmon/internal/quota"
+)
+
+var (
+	base  = time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+	users = quota.Definition{Key: "connect.users", ServiceCode: "connect", Code: "L-9A46857E",
+		Name: "Users per instance", Scope: quota.ScopeInstance, Adjustable: true}
+	queues = quota.Definition{Key: "connect.queues", ServiceCode: "connect", Code: "L-19A87C94",
+		Name: "Queues per instance", Scope: quota.ScopeInstance, Adjustable: true}
+	flows = quota.Definition{Key: "connect.contact_flows", ServiceCode: "connect", Code: "L-22922690",
+		Name: "Contact flows per instance", Scope: quota.ScopeInstance, Adjustable: true}
+	rules = quota.Definition{Key: "connect.rules", ServiceCode: "connect", Code: "L-0A8E5B7C",
+		Name: "Rules per instance", Scope: quota.ScopeInstance}
+	perQueue = quota.Definition{Key: "connect.queue_quick_connects", ServiceCode: "connect",
+		Name: "Quick connects per queue <b>", Scope: quota.ScopeParent, Parent: "queue"}
+	instances = quota.Definition{Key: "connect.instances", ServiceCode: "connect", Code: "L-AA8A3B44",
+		Name: "Amazon Connect instances per account", Scope: quota.ScopeAccount, Adjustable: true}
+	domains = quota.Definition{Key: "cases.domains", ServiceCode: "cases", Code: "L-C1D1E2C0",
+		Name: "Domains", Scope: quota.ScopeAccount, Adjustable: true}
+)
+
+func eval(d quota.Definition, usage, limit float64, src quota.LimitSource) quota.Result {
+	return quota.Evaluate(d, quota.Measurement{Value: usage}, quota.Limit{Value: limit, Source: src}, 80)
+}
+
+func unknownUsage(d quota.Definition, why string) quota.Result {
+	return quota.Evaluate(d, quota.Measurement{Err: errors.New(why)}, quota.Limit{}, 80)
+}
+
+// run is run i of a small account: prod's users grow 10 a run, test's
+// flows were unknown in run 1.
+func run(i int) *quota.Report {
+	started := base.Add(time.Duration(i) * 24 * time.Hour)
+	inst := func(id, alias, region string, rs ...quota.Result) quota.InstanceReport {
+		return quota.InstanceReport{InstanceID: id, InstanceAlias: alias, Region: region, InstanceStatus: "ACTIVE",
+			Metrics: rs, Summary: quota.Summarize(rs)}
+	}
+	parent := quota.Evaluate(perQueue, quota.Measurement{Value: 18, Parent: `queue "Sales"`}, quota.Limit{Value: 20, Source: quota.LimitCatalog}, 80)
+	testFlows := eval(flows, 30, 100, quota.LimitAccount)
+	if i == 1 {
+		testFlows = unknownUsage(flows, "throttled: connect:ListContactFlows (TooManyRequestsException: Rate exceeded)")
+	}
+	acct := []quota.Result{eval(instances, 2, 2, quota.LimitAWSDefault), eval(instances, 1, 2, quota.LimitAWSDefault),
+		unknownUsage(domains, "not enabled: cases:ListDomains (ResourceNotFoundException: not enabled)")}
+	acct[0].Region, acct[1].Region, acct[2].Region = "us-east-1", "eu-west-2", "eu-west-2"
+	return &quota.Report{
+		SchemaVersion: quota.SchemaVersion, RunID: fmt.Sprintf("run-%d", i), StartedAt: started,
+		AccountID: "123456789012", Regions: []string{"us-east-1", "eu-west-2"}, Threshold: 80, Lookback: "1h",
+		Instances: []quota.InstanceReport{
+			inst("aaaaaaaa-1111-4111-8111-111111111111", "prod", "us-east-1",
+				eval(users, float64(1700+10*i), 2000, quota.LimitInstance), eval(queues, 36, 50, quota.LimitAccount), parent,
+				unknownUsage(rules, "access denied: connect:ListRules (AccessDeniedException: User is not authorized)")),
+			inst("bbbbbbbb-2222-4222-8222-222222222222", "test", "eu-west-2", testFlows,
+				unknownUsage(rules, "access denied: connect:ListRules (AccessDeniedException: User is not authorized)")),
+			{InstanceID: "cccccccc-3333-4333-8333-333333333333", InstanceAlias: "next", Region: "us-east-1", InstanceStatus: "CREATION_IN_PROGRESS"},
+		},
+		Account: quota.AccountReport{Metrics: acct, Summary: quota.Summarize(acct)},
+		Errors:  []quota.RunError{{Scope: "catalog", Message: "Service Quotas does not know L-0A8E5B7C"}},
+	}
+}
+
+// TestPage pins the page of run 3 with the history of runs 0-2 and a
+// forecast.
+func TestPage(t *testing.T) {
+	in := Input{Report: run(3), History: []*quota.Report{run(2), run(0), run(1), run(4)}, Forecast: fixedForecast}
+	page, err := Bytes(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden.Check(t, "page.html", page)
+}
+
+// fixedForecast says 12 days for any quota that grew, and nothing else.
+func fixedForecast(ps []Point) (time.Duration, bool) {
+	if len(ps) < 2 || ps[len(ps)-1].Utilization <= ps[0].Utilization {
+		return 0, false
+	}
+	return 12 * 24 * time.Hour, true
+}
+
+func TestPageIsSelfContained(t *testing.T) {
+	page, err := Bytes(Input{Report: run(3)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Links to the Service Quotas console are the only URLs, and they are
+	// followed only when clicked.
+	for _, m := range regexp.MustCompile(`(?i)(?:src|href|url\()\s*=?\s*["']?([a-z]+:[^"' )>]*)`).FindAllStringSubmatch(string(page), -1) {
+		if !strings.HasPrefix(m[1], "https://us-east-1.console.aws.amazon.com/servicequotas/") &&
+			!strings.HasPrefix(m[1], "https://eu-west-2.console.aws.amazon.com/servicequotas/") {
+			t.Errorf("the page refers to %s", m[1])
+		}
+	}
+	for _, bad := range []string{"<link", "@import", "@font-face", "<img", "<iframe", "fetch(", "XMLHttpRequest"} {
+		if strings.Contains(string(page), bad) {
+			t.Errorf("the page holds %q", bad)
+		}
+	}
+	if !strings.Contains(string(page), "Quick connects per queue &lt;b&gt;") {
+		t.Error("a quota name is not escaped")
+	}
+}
+
+func TestRowStatus(t *testing.T) {
+	tests := []struct {
+		name   string
+		r      quota.Result
+		status string
+		util   string
+		width  float64
+		over   bool
+		idle   bool
+	}{
+		{"violation over the limit", eval(flows, 147, 100, quota.LimitAccount), rowViolation, "147%", 100, true, false},
+		{"violation at the threshold", eval(flows, 80, 100, quota.LimitAccount), rowViolation, "80%", 80, false, false},
+		{"near", eval(flows, 70, 100, quota.LimitAccount), rowNear, "70%", 70, false, false},
+		{"ok just under near", eval(flows, 699, 1000, quota.LimitAccount), rowOK, "70%", 69.9, false, false},
+		{"idle", eval(flows, 0, 100, quota.LimitAccount), rowOK, "0%", 0, false, true},
+		{"small", eval(flows, 3, 1000, quota.LimitAccount), rowOK, "0.3%", 0.3, false, false},
+		{"usage against a limit of 0", eval(flows, 2, 0, quota.LimitAccount), rowViolation, "–", 100, true, false},
+		{"unknown is never near nor idle", unknownUsage(flows, "throttled"), rowUnknown, "–", 0, false, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			row := newRow(tc.r, 80, "us-east-1")
+			got := []any{row.Status, row.Util, row.Width, row.Over, row.Idle}
+			want := []any{tc.status, tc.util, tc.width, tc.over, tc.idle}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("status, util, width, over, idle (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestRowsSortByRisk(t *testing.T) {
+	rows := []Row{
+		newRow(unknownUsage(rules, "x"), 80, ""),
+		newRow(eval(users, 10, 100, quota.LimitAccount), 80, ""),
+		newRow(eval(flows, 90, 100, quota.LimitAccount), 80, ""),
+		newRow(eval(queues, 75, 100, quota.LimitAccount), 80, ""),
+		newRow(eval(instances, 1, 0, quota.LimitAccount), 80, ""),
+		newRow(eval(domains, 50, 100, quota.LimitAccount), 80, ""),
+	}
+	sortRows(rows)
+	var got []string
+	for _, r := range rows {
+		got = append(got, r.Status+" "+r.Name)
+	}
+	want := []string{
+		"violation Amazon Connect instances per account", "violation Contact flows per instance",
+		"near Queues per instance", "ok Domains", "ok Users per instance", "unknown Rules per instance",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("order (-want +got):\n%s", diff)
+	}
+}
+
+func TestUnknownGroups(t *testing.T) {
+	v, err := build(Input{Report: run(1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, g := range v.Unknowns {
+		got = append(got, fmt.Sprintf("%s | %s | %s | %s | %v", g.Kind, g.Reason, g.Detail, g.Spread, g.Items))
+	}
+	want := []string{
+		"usage | access denied: connect:ListRules | AccessDeniedException: User is not authorized | 2 quotas in 2 instances | [prod · Rules per instance test · Rules per instance]",
+		"usage | throttled: connect:ListContactFlows | TooManyRequestsException: Rate exceeded | 1 quota in test | [test · Contact flows per instance]",
+		"usage | not enabled: cases:ListDomains | ResourceNotFoundException: not enabled | 1 quota in eu-west-2 | [eu-west-2 · Domains]",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("unknown groups (-want +got):\n%s", diff)
+	}
+	if v.Totals.Unknown != 4 || v.Totals.Violations != 3 || v.Totals.Near != 1 || v.Totals.OK != 1 || v.Totals.Instances != 3 || v.Totals.Active != 2 {
+		t.Errorf("totals = %+v", v.Totals)
+	}
+}
+
+func TestSparkline(t *testing.T) {
+	// prod's users: 85, 85.5, 86, 86.5% over four daily runs, drawn from
+	// y=5 down to 4.7 (22 - 0.2 per point); test's flows: 30% (y=16),
+	// unknown in run 1.
+	reports := []*quota.Report{run(0), run(1), run(2)}
+	tr := newTrends(run(3), reports)
+	users := newSparkline(tr, "aaaaaaaa-1111-4111-8111-111111111111/L-9A46857E", 80)
+	want := &sparkline{
+		Lines:      []string{"2,5 32.7,4.9 63.3,4.8 94,4.7"},
+		ThresholdY: "6",
+		LastX:      "94", LastY: "4.7",
+		Title: "85% to 86% over 4 runs",
+	}
+	if diff := cmp.Diff(want, users, cmp.AllowUnexported(sparkline{})); diff != "" {
+		t.Errorf("users sparkline (-want +got):\n%s", diff)
+	}
+	flows := newSparkline(tr, "bbbbbbbb-2222-4222-8222-222222222222/L-22922690", 80)
+	want = &sparkline{
+		Dots:       []dot{{"2", "16"}},
+		Lines:      []string{"63.3,16 94,16"},
+		ThresholdY: "6",
+		LastX:      "94", LastY: "16",
+		Title: "30% to 30% over 4 runs, 1 unknown",
+	}
+	if diff := cmp.Diff(want, flows, cmp.AllowUnexported(sparkline{})); diff != "" {
+		t.Errorf("flows sparkline (-want +got):\n%s", diff)
+	}
+	if s := newSparkline(newTrends(run(3), nil), "aaaaaaaa-1111-4111-8111-111111111111/L-9A46857E", 80); s != nil {
+		t.Errorf("one run drew a trend: %+v", s)
+	}
+	if s := newSparkline(tr, "aaaaaaaa-1111-4111-8111-111111111111/L-0A8E5B7C", 80); s != nil {
+		t.Errorf("a quota never measured drew a trend: %+v", s)
+	}
+}
+
+// The forecast sees known points only, oldest first, and never runs for
+// an unknown quota.
+func TestForecastSlot(t *testing.T) {
+	var seen []string
+	forecast := func(ps []Point) (time.Duration, bool) {
+		var us []string
+		for _, p := range ps {
+			us = append(us, p.Time.Format("02")+"="+quota.FormatNumber(p.Utilization))
+		}
+		seen = append(seen, strings.Join(us, " "))
+		return 36 * time.Hour, true
+	}
+	v, err := build(Input{Report: run(2), History: []*quota.Report{run(0), run(1)}, Forecast: forecast})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range v.Instances {
+		for _, r := range in.Rows {
+			if want := map[bool]string{true: "", false: "36 h"}[r.Status == rowUnknown]; r.FullIn != want {
+				t.Errorf("%s %s: FullIn %q, want %q", in.Alias, r.Name, r.FullIn, want)
+			}
+		}
+	}
+	if !strings.Contains(strings.Join(seen, "\n"), "20=30 22=30") {
+		t.Errorf("the forecast of test's flows should skip the unknown run; it saw:\n%s", strings.Join(seen, "\n"))
+	}
+	if !strings.Contains(strings.Join(seen, "\n"), "20=85 21=85.50 22=86") {
+		t.Errorf("the forecast of prod's users should see three runs; it saw:\n%s", strings.Join(seen, "\n"))
+	}
+}

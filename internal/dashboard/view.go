@@ -1,0 +1,426 @@
+package dashboard
+
+import (
+	"fmt"
+	"html/template"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/cqmon/cqmon/internal/alert"
+	"github.com/cqmon/cqmon/internal/quota"
+)
+
+// Row statuses: a quota's status, with "near" for an OK quota within
+// NearMargin points of the threshold.
+const (
+	rowViolation = "violation"
+	rowNear      = "near"
+	rowOK        = "ok"
+	rowUnknown   = "unknown"
+)
+
+var statusText = map[string]string{
+	rowViolation: "Violation", rowNear: "Near", rowOK: "OK", rowUnknown: "Unknown",
+}
+
+// limitSources names where a limit came from, and says what that means.
+var limitSources = map[quota.LimitSource][2]string{
+	quota.LimitInstance:   {"instance", "Service Quotas applies this value to this very instance"},
+	quota.LimitAccount:    {"account", "Service Quotas applies this value account-wide"},
+	quota.LimitAWSDefault: {"AWS default", "Service Quotas' AWS default: no value is applied"},
+	quota.LimitCatalog:    {"documented", "the default AWS documents: Service Quotas had no value"},
+}
+
+// view is what the template renders.
+type view struct {
+	Account, RunID, Measured, Regions, Threshold, Lookback string
+	Totals                                                 totals
+	NeedsAction                                            []Row
+	Instances                                              []instanceView
+	AccountRegions                                         []regionView
+	Unknowns                                               []unknownGroup
+	Errors                                                 []quota.RunError
+	TrendNote                                              string
+	NearMargin                                             int
+	CSS                                                    template.CSS
+	JS                                                     template.JS
+	Icons                                                  template.HTML
+}
+
+type totals struct {
+	Instances, Active, Quotas, Violations, Near, OK, Unknown int
+}
+
+type instanceView struct {
+	Anchor, Alias, ID, Region, State string
+	Active                           bool
+	Worst                            string
+	Violations, Near, Unknown        int
+	Top                              *Row
+	Rows                             []Row
+}
+
+type regionView struct {
+	Anchor, Region            string
+	Violations, Near, Unknown int
+	Rows                      []Row
+}
+
+type unknownGroup struct {
+	// Kind is what could not be read: "usage" or "limit".
+	Kind, Reason, Detail, Spread string
+	Items                        []string
+}
+
+// Row is one quota on the page.
+type Row struct {
+	Anchor string
+	// Where is the instance alias, or the Region of an account-level quota.
+	Where, WhereAnchor string
+	Status, StatusText string
+	Name, Code, Parent string
+	Usage, Limit, Util string
+	utilization        float64
+	Width              float64
+	// Mark is where the threshold sits on the meter, in percent; 0: none.
+	Mark                      float64
+	Over                      bool
+	LimitFrom, LimitFromTitle string
+	IncreaseURL               string
+	Adjustable                bool
+	Reason, Note              string
+	Idle                      bool
+	Trend                     *sparkline
+	// FullIn is the forecast's answer ("12 d"), shown as "full in ~12 d";
+	// empty when Input.Forecast is unset or cannot tell.
+	FullIn string
+}
+
+func build(in Input) (*view, error) {
+	rep := in.Report
+	css, err := asset("style.css")
+	if err != nil {
+		return nil, err
+	}
+	js, err := asset("page.js")
+	if err != nil {
+		return nil, err
+	}
+	icons, err := asset("icons.svg")
+	if err != nil {
+		return nil, err
+	}
+	account := rep.AccountID
+	if account == "" {
+		account = "unknown account"
+	}
+	v := &view{
+		Account: account, RunID: rep.RunID, Measured: rep.StartedAt.UTC().Format("2 Jan 2006 15:04 MST"),
+		Regions: strings.Join(rep.Regions, ", "), Lookback: rep.Lookback, Errors: rep.Errors, NearMargin: NearMargin,
+		CSS: template.CSS(css), JS: template.JS(js), Icons: template.HTML(icons),
+	}
+	if rep.Threshold > 0 {
+		v.Threshold = quota.FormatNumber(rep.Threshold) + "%"
+	}
+	tr := newTrends(rep, in.History)
+	v.TrendNote = tr.note()
+	mk := func(r quota.Result, where, whereAnchor, key, region string) Row {
+		row := newRow(r, rep.Threshold, region)
+		row.Where, row.WhereAnchor = where, whereAnchor
+		row.Anchor = anchor("q", key+"-"+r.QuotaID())
+		points := tr.series(key + "/" + r.QuotaID())
+		row.Trend = newSparkline(tr, key+"/"+r.QuotaID(), rep.Threshold)
+		if in.Forecast != nil && row.Status != rowUnknown && len(points) > 0 {
+			if d, ok := in.Forecast(points); ok {
+				row.FullIn = formatUntil(d)
+			}
+		}
+		return row
+	}
+	var unknowns []unknownItem
+	for _, inst := range rep.Instances {
+		iv := instanceView{
+			Anchor: anchor("i", inst.InstanceID), Alias: inst.InstanceAlias, ID: inst.InstanceID,
+			Region: inst.Region, State: inst.InstanceStatus, Active: inst.InstanceStatus == "ACTIVE" || len(inst.Metrics) > 0,
+		}
+		if iv.Alias == "" {
+			iv.Alias = inst.InstanceID
+		}
+		v.Totals.Instances++
+		if iv.Active {
+			v.Totals.Active++
+		}
+		for _, r := range inst.Metrics {
+			row := mk(r, iv.Alias, iv.Anchor, inst.InstanceID, inst.Region)
+			iv.Rows = append(iv.Rows, row)
+			if row.Status == rowUnknown {
+				unknowns = append(unknowns, unknownItem{r, iv.Alias, ""})
+			}
+		}
+		sortRows(iv.Rows)
+		iv.Violations, iv.Near, iv.Unknown = count(iv.Rows)
+		iv.Worst = worst(iv.Rows)
+		if len(iv.Rows) > 0 && iv.Rows[0].Status != rowUnknown {
+			top := iv.Rows[0]
+			iv.Top = &top
+		}
+		v.Instances = append(v.Instances, iv)
+	}
+	byRegion := map[string]*regionView{}
+	for _, r := range rep.Account.Metrics {
+		rv := byRegion[r.Region]
+		if rv == nil {
+			rv = &regionView{Anchor: anchor("r", r.Region), Region: r.Region}
+			byRegion[r.Region] = rv
+		}
+		rv.Rows = append(rv.Rows, mk(r, r.Region, rv.Anchor, "account/"+r.Region, r.Region))
+		if rv.Rows[len(rv.Rows)-1].Status == rowUnknown {
+			unknowns = append(unknowns, unknownItem{r, "", r.Region})
+		}
+	}
+	for _, region := range regionOrder(rep.Regions, byRegion) {
+		rv := byRegion[region]
+		sortRows(rv.Rows)
+		rv.Violations, rv.Near, rv.Unknown = count(rv.Rows)
+		v.AccountRegions = append(v.AccountRegions, *rv)
+	}
+	for _, rows := range v.allRows() {
+		for _, row := range rows {
+			v.Totals.Quotas++
+			switch row.Status {
+			case rowViolation:
+				v.Totals.Violations++
+				v.NeedsAction = append(v.NeedsAction, row)
+			case rowNear:
+				v.Totals.Near++
+			case rowOK:
+				v.Totals.OK++
+			case rowUnknown:
+				v.Totals.Unknown++
+			}
+		}
+	}
+	sortRows(v.NeedsAction)
+	v.Unknowns = groupUnknowns(unknowns)
+	return v, nil
+}
+
+func (v *view) allRows() [][]Row {
+	var out [][]Row
+	for _, in := range v.Instances {
+		out = append(out, in.Rows)
+	}
+	for _, r := range v.AccountRegions {
+		out = append(out, r.Rows)
+	}
+	return out
+}
+
+// regionOrder lists the Regions of account-level quotas: the run's order,
+// then any other, sorted.
+func regionOrder(scanned []string, byRegion map[string]*regionView) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, r := range scanned {
+		if byRegion[r] != nil && !seen[r] {
+			out, seen[r] = append(out, r), true
+		}
+	}
+	var rest []string
+	for r := range byRegion {
+		if !seen[r] {
+			rest = append(rest, r)
+		}
+	}
+	sort.Strings(rest)
+	return append(out, rest...)
+}
+
+func newRow(r quota.Result, threshold float64, region string) Row {
+	row := Row{
+		Status: string(r.Status), Name: r.QuotaName, Parent: r.Parent, Reason: r.Reason, Note: r.Note,
+		Usage: "–", Limit: "–", Util: "–", Adjustable: r.Adjustable,
+		IncreaseURL: alert.IncreaseURL(r, region), Mark: threshold,
+	}
+	if r.QuotaCode != nil {
+		row.Code = *r.QuotaCode
+	}
+	if r.Usage != nil {
+		row.Usage = quota.FormatNumber(*r.Usage)
+		if r.Approximate {
+			row.Usage = "~" + row.Usage
+		}
+	}
+	if r.Limit != nil {
+		row.Limit = quota.FormatNumber(*r.Limit)
+	}
+	if s, ok := limitSources[r.LimitSource]; ok {
+		row.LimitFrom, row.LimitFromTitle = s[0], s[1]
+	}
+	if u := r.Utilization; u != nil {
+		row.utilization = *u
+		row.Util = formatPercent(*u)
+		row.Width = math.Min(*u, 100)
+		row.Over = *u > 100
+		if r.Status == quota.StatusOK && threshold > 0 && *u >= threshold-NearMargin {
+			row.Status = rowNear
+		}
+		row.Idle = r.Status == quota.StatusOK && *u == 0
+	} else if r.Status == quota.StatusViolation {
+		// Usage against a limit of 0: no percentage, but full.
+		row.Width, row.Over, row.utilization = 100, true, math.Inf(1)
+	}
+	row.StatusText = statusText[row.Status]
+	return row
+}
+
+var rank = map[string]int{rowViolation: 0, rowNear: 1, rowOK: 2, rowUnknown: 3}
+
+// sortRows orders rows by risk: violations, near, OK, unknown; within a
+// status the highest utilization first, then by name and place.
+func sortRows(rows []Row) {
+	sort.SliceStable(rows, func(i, j int) bool {
+		a, b := rows[i], rows[j]
+		if rank[a.Status] != rank[b.Status] {
+			return rank[a.Status] < rank[b.Status]
+		}
+		if a.utilization != b.utilization {
+			return a.utilization > b.utilization
+		}
+		if a.Name != b.Name {
+			return a.Name < b.Name
+		}
+		return a.Where < b.Where
+	})
+}
+
+func count(rows []Row) (violations, near, unknown int) {
+	for _, r := range rows {
+		switch r.Status {
+		case rowViolation:
+			violations++
+		case rowNear:
+			near++
+		case rowUnknown:
+			unknown++
+		}
+	}
+	return violations, near, unknown
+}
+
+// worst is the status an instance shows: its worst quota's, or unknown
+// when it has only unknown quotas or none.
+func worst(sorted []Row) string {
+	if len(sorted) == 0 {
+		return rowUnknown
+	}
+	return sorted[0].Status
+}
+
+type unknownItem struct {
+	r              quota.Result
+	instance, zone string
+}
+
+// groupUnknowns groups unknown quotas by the head of their reason (what
+// failed, without the AWS message), most quotas first.
+func groupUnknowns(items []unknownItem) []unknownGroup {
+	byHead := map[string]*unknownGroup{}
+	places := map[string]map[string]bool{}
+	kinds := map[string]map[bool]bool{}
+	var order []string
+	for _, it := range items {
+		head, detail := splitReason(it.r.Reason)
+		g := byHead[head]
+		if g == nil {
+			g = &unknownGroup{Reason: head, Detail: detail}
+			for _, kind := range []string{"usage", "limit"} {
+				if rest, ok := strings.CutPrefix(head, kind+": "); ok {
+					g.Kind, g.Reason = kind, rest
+				}
+			}
+			byHead[head], places[head], kinds[head] = g, map[string]bool{}, map[bool]bool{}
+			order = append(order, head)
+		}
+		where := it.instance
+		if where == "" {
+			where = it.zone
+		}
+		places[head][where] = true
+		kinds[head][it.instance != ""] = true
+		g.Items = append(g.Items, where+" · "+it.r.QuotaName)
+	}
+	out := make([]unknownGroup, 0, len(order))
+	for _, head := range order {
+		g := byHead[head]
+		sort.Strings(g.Items)
+		noun := "Regions"
+		if kinds[head][true] {
+			noun = "instances"
+			if kinds[head][false] {
+				noun = "instances and Regions"
+			}
+		}
+		g.Spread = fmt.Sprintf("%s in %d %s", plural(len(g.Items), "quota"), len(places[head]), noun)
+		if len(places[head]) == 1 {
+			g.Spread = fmt.Sprintf("%s in %s", plural(len(g.Items), "quota"), strings.SplitN(g.Items[0], " · ", 2)[0])
+		}
+		out = append(out, *g)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return len(out[i].Items) > len(out[j].Items) })
+	return out
+}
+
+// splitReason cuts "usage: access denied: connect:ListRules
+// (AccessDeniedException: ...)" into what failed and the AWS message.
+func splitReason(reason string) (head, detail string) {
+	if reason == "" {
+		return "no reason given", ""
+	}
+	if i := strings.Index(reason, " ("); i > 0 && strings.HasSuffix(reason, ")") {
+		return reason[:i], reason[i+2 : len(reason)-1]
+	}
+	return reason, ""
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// formatPercent prints a utilization: whole percent from 10% on, one
+// decimal below.
+func formatPercent(u float64) string {
+	if math.Abs(u) >= 10 {
+		return fmt.Sprintf("%.0f%%", u)
+	}
+	return strings.TrimSuffix(fmt.Sprintf("%.1f", u), ".0") + "%"
+}
+
+// formatUntil prints a forecast's time to full: hours under two days,
+// days after.
+func formatUntil(d time.Duration) string {
+	if d < 48*time.Hour {
+		return fmt.Sprintf("%d h", int(math.Ceil(d.Hours())))
+	}
+	return fmt.Sprintf("%d d", int(d.Hours()/24))
+}
+
+// anchor makes an element id from a prefix and a key.
+func anchor(prefix, key string) string {
+	var b strings.Builder
+	b.WriteString(prefix)
+	b.WriteByte('-')
+	for _, c := range strings.ToLower(key) {
+		if (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' {
+			b.WriteRune(c)
+		} else {
+			b.WriteByte('_')
+		}
+	}
+	return b.String()
+}
