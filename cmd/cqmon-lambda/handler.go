@@ -188,7 +188,7 @@ func (h *Handler) perform(ctx context.Context, log *slog.Logger,
 	}
 	fields := []any{"run_id", sum.RunID, "instances", sum.Instances, "quotas", sum.Quotas,
 		"violations", sum.Violations, "unknown", sum.Unknown, "forecasts", sum.Forecasts, "alerts_sent", sum.AlertsSent,
-		"sinks_written", sum.SinksWritten, "api_calls", sum.APICalls, "throttled", sum.Throttled,
+		"sinks_written", sum.SinksWritten, "dashboards", sum.Dashboards, "api_calls", sum.APICalls, "throttled", sum.Throttled,
 		"duration_ms", sum.DurationMS, "errors", sum.Errors}
 	if err != nil {
 		log.Error("run failed", append(fields, "error", err.Error())...)

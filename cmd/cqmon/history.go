@@ -53,22 +53,7 @@ func cmdHistory(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if *limit < 0 {
 		return usagef("limit: %d is negative", *limit)
 	}
-	sp, err := store.ParseSpec(*spec)
-	if err != nil {
-		return usageError{err}
-	}
-	var cfg aws.Config
-	if sp.NeedsAWS() {
-		// The standard chain; AWS_ENDPOINT_URL(_<SERVICE>) redirects the
-		// clients, which the SDK reads itself. The factory's configuration
-		// carries the HTTP timeouts every client needs.
-		f, err := awsapi.NewFactory(ctx, awsapi.Options{})
-		if err != nil {
-			return err
-		}
-		cfg = f.Config()
-	}
-	st, err := store.Open(ctx, sp.String(), cfg, store.Options{ReadOnly: true})
+	st, err := openForReading(ctx, *spec)
 	if err != nil {
 		return err
 	}
@@ -132,6 +117,27 @@ func resolveInstance(ctx context.Context, st store.Store, v string, since time.T
 	}
 	slices.Sort(ids)
 	return "", usagef("instance: alias %q was held by %d instances (%s): give the ID", v, len(ids), strings.Join(ids, ", "))
+}
+
+// openForReading opens the history store a --store flag names, for
+// reading only.
+func openForReading(ctx context.Context, spec string) (store.Store, error) {
+	sp, err := store.ParseSpec(spec)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	var cfg aws.Config
+	if sp.NeedsAWS() {
+		// The standard chain; AWS_ENDPOINT_URL(_<SERVICE>) redirects the
+		// clients, which the SDK reads itself. The factory's configuration
+		// carries the HTTP timeouts every client needs.
+		f, err := awsapi.NewFactory(ctx, awsapi.Options{})
+		if err != nil {
+			return nil, err
+		}
+		cfg = f.Config()
+	}
+	return store.Open(ctx, sp.String(), cfg, store.Options{ReadOnly: true})
 }
 
 // historyRows are rows to print: the table's header and cells, the CSV

@@ -51,6 +51,7 @@ Usage:
   cqmon serve     [flags]   scan on a schedule and serve the results to Prometheus (/metrics)
   cqmon catalog   [flags]   list every quota cqmon knows, and how its usage is measured
   cqmon history   [flags]   past runs, or one quota over time, from the history store
+  cqmon report    --html F  the HTML dashboard of the latest (or a given) stored run
   cqmon simulate  [flags]   serve the AWS simulator for other tools
   cqmon request-increase    ask Service Quotas to raise one quota (prints the request; sends it with --yes)
   cqmon iam-policy          print the IAM policy a scan needs (read-only); --request-increase: the
@@ -92,6 +93,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdSimulate(ctx, rest, stdout, stderr)
 	case "history":
 		err = cmdHistory(ctx, rest, stdout, stderr)
+	case "report":
+		err = cmdReport(ctx, rest, stdout, stderr)
 	case "bench":
 		err = cmdBench(ctx, rest, stdout, stderr)
 	case "bench-one":

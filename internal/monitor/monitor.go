@@ -41,6 +41,9 @@ type Options struct {
 	Accounts Accounts
 	// Stdout receives the stdout channel's messages.
 	Stdout io.Writer
+	// HTML, when set, receives the run's dashboard, the page S3 stores
+	// also get.
+	HTML io.Writer
 	// Progress, when set, receives progress lines.
 	Progress func(format string, args ...any)
 	Log      *slog.Logger
@@ -67,6 +70,8 @@ type Summary struct {
 	// Alerts is what the alerting step did, message by message, for the
 	// CLI's report; it is not part of the Lambda's result.
 	Alerts alert.Outcome `json:"-"`
+	// Dashboards are the S3 URIs of the dashboards the run wrote.
+	Dashboards []string `json:"dashboards,omitempty"`
 }
 
 // Runner holds what stays the same between runs (the Lambda builds it once
@@ -180,6 +185,7 @@ func (r *Runner) run(ctx context.Context, start time.Time, runID, caller string,
 	parts := rep.ByAccount()
 
 	var states alert.Store
+	var stores *store.Multi
 	if len(r.Options.Stores) > 0 {
 		// A store that cannot be opened is a store error of this run; the
 		// others are still written and still hold the alert memory.
@@ -216,8 +222,12 @@ func (r *Runner) run(ctx context.Context, start time.Time, runID, caller string,
 					sum.SinksWritten = append(sum.SinksWritten, s.String())
 				}
 			}
-			states = multi
+			states, stores = multi, multi
 		}
+	}
+	if err := r.writeDashboards(ctx, rep, stores, &sum); err != nil {
+		rep.Errors = append(rep.Errors, quota.RunError{Scope: "dashboard", Message: err.Error()})
+		delivered = false
 	}
 
 	if len(r.Options.Notify) > 0 {
