@@ -50,7 +50,7 @@ type view struct {
 }
 
 type totals struct {
-	Instances, Active, Quotas, Violations, Near, OK, Unknown int
+	Instances, Active, Inactive, Quotas, Violations, Near, OK, Unknown int
 }
 
 type instanceView struct {
@@ -151,6 +151,8 @@ func build(in Input) (*view, error) {
 		v.Totals.Instances++
 		if iv.Active {
 			v.Totals.Active++
+		} else {
+			v.Totals.Inactive++
 		}
 		for _, r := range inst.Metrics {
 			row := mk(r, iv.Alias, iv.Anchor, inst.InstanceID, inst.Region)
