@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cqmon/cqmon/internal/dashboard"
+	"github.com/cqmon/cqmon/internal/monitor"
 	"github.com/cqmon/cqmon/internal/quota"
 	"github.com/cqmon/cqmon/internal/store"
 )
@@ -34,16 +35,11 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	defer st.Close()
 	from := time.Now().Add(-time.Duration(since))
-	runs, err := st.Runs(ctx, store.Query{Since: from})
+	rep, history, err := storedRun(ctx, st, from, *runID)
 	if err != nil {
-		return fmt.Errorf("read history from %s: %w", st, err)
+		return err
 	}
-	reports := store.Reports(runs)
-	rep, err := pick(reports, *runID)
-	if err != nil {
-		return fmt.Errorf("%w in %s since %s", err, st, from.UTC().Format(time.RFC3339))
-	}
-	page, err := dashboard.Bytes(dashboard.Input{Report: rep, History: reports})
+	page, err := dashboard.Bytes(dashboard.Input{Report: rep, History: history})
 	if err != nil {
 		return err
 	}
@@ -61,19 +57,43 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return nil
 }
 
-// pick finds the run named id among reports, newest first, or the newest
-// when id is empty.
-func pick(reports []*quota.Report, id string) (*quota.Report, error) {
-	if len(reports) == 0 {
-		return nil, fmt.Errorf("no runs")
+// storedRun reads the run named id (the newest when id is empty) from st,
+// and the runs its trend lines are drawn from. The newest run is found
+// with bounded reads: its own records, then monitor.History's window; a
+// named run needs every record since from.
+func storedRun(ctx context.Context, st store.Store, from time.Time, id string) (*quota.Report, []*quota.Report, error) {
+	where := func(err error) error {
+		return fmt.Errorf("%w in %s since %s", err, st, from.UTC().Format(time.RFC3339))
 	}
 	if id == "" {
-		return reports[0], nil
+		newest, err := st.Runs(ctx, store.Query{Since: from, Limit: 1})
+		if err != nil {
+			return nil, nil, fmt.Errorf("read history from %s: %w", st, err)
+		}
+		if len(newest) == 0 {
+			return nil, nil, where(fmt.Errorf("no runs"))
+		}
+		runs, err := st.Runs(ctx, store.Query{Since: newest[0].Time})
+		if err != nil {
+			return nil, nil, fmt.Errorf("read history from %s: %w", st, err)
+		}
+		for _, rep := range store.Reports(runs) {
+			if rep.RunID == newest[0].RunID || newest[0].RunID == "" {
+				history, err := monitor.History(ctx, st, rep)
+				return rep, history, err
+			}
+		}
+		return nil, nil, where(fmt.Errorf("no runs"))
 	}
-	for _, r := range reports {
-		if r.RunID == id {
-			return r, nil
+	runs, err := st.Runs(ctx, store.Query{Since: from})
+	if err != nil {
+		return nil, nil, fmt.Errorf("read history from %s: %w", st, err)
+	}
+	reports := store.Reports(runs)
+	for _, rep := range reports {
+		if rep.RunID == id {
+			return rep, reports, nil
 		}
 	}
-	return nil, usagef("run: no run %q", id)
+	return nil, nil, usageError{where(fmt.Errorf("run: no run %q", id))}
 }

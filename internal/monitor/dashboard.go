@@ -37,7 +37,7 @@ func (r *Runner) writeDashboards(ctx context.Context, rep *quota.Report, stores 
 	var past []*quota.Report
 	if stores != nil {
 		var err error
-		if past, err = readHistory(ctx, stores, rep); err != nil {
+		if past, err = History(ctx, stores, rep); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -63,10 +63,10 @@ func (r *Runner) writeDashboards(ctx context.Context, rep *quota.Report, stores 
 	return errors.Join(errs...)
 }
 
-// readHistory reads the runs a dashboard of rep draws its trend lines from:
+// History reads the runs a dashboard of rep draws its trend lines from:
 // at most dashboard.TrendRuns runs of the last dashboard.TrendWindow up to
 // rep's start.
-func readHistory(ctx context.Context, st store.Store, rep *quota.Report) ([]*quota.Report, error) {
+func History(ctx context.Context, st store.Store, rep *quota.Report) ([]*quota.Report, error) {
 	runs, err := st.Runs(ctx, store.Query{
 		Since: rep.StartedAt.Add(-dashboard.TrendWindow),
 		Limit: dashboard.TrendRuns * (len(rep.Instances) + 1),
