@@ -14,6 +14,7 @@ import (
 
 	"github.com/cqmon/cqmon/internal/collect"
 	"github.com/cqmon/cqmon/internal/lambdaconfig"
+	"github.com/cqmon/cqmon/internal/store"
 )
 
 var update = flag.Bool("update", false, "rewrite the template's scan actions from collect.IAMActions()")
@@ -300,5 +301,14 @@ func TestRoleNeverRequestsIncreases(t *testing.T) {
 		if strings.HasPrefix(a, "servicequotas:Request") && slices.Contains(got, a) {
 			t.Errorf("the role allows %s", a)
 		}
+	}
+}
+
+// The stack names the dashboard the Lambda writes where the S3 store puts
+// it: the bucket's root, store.DashboardKey.
+func TestOutputsNameTheHTMLDashboard(t *testing.T) {
+	got := path(loadTemplate(t).section(t, "Outputs"), "HtmlDashboardS3Uri", "Value", "Fn::Sub")
+	if want := "s3://${HistoryBucket}/" + store.DashboardKey; got != want {
+		t.Errorf("HtmlDashboardS3Uri = %v, want %s", got, want)
 	}
 }

@@ -35,17 +35,6 @@ type Input struct {
 	// lines; runs after Report's are ignored and Report's own is added when
 	// it is missing.
 	History []*quota.Report
-	// Forecast, when set, estimates how long until a quota's utilization
-	// reaches 100% from its known points, oldest first (an unknown value is
-	// never a point); ok is false when it cannot tell. The page shows the
-	// answer beside the quota's meter as "full in ~N d" (see Row.FullIn).
-	Forecast func(points []Point) (until time.Duration, ok bool)
-}
-
-// Point is one known utilization of a quota, in percent.
-type Point struct {
-	Time        time.Time
-	Utilization float64
 }
 
 //go:embed assets

@@ -72,24 +72,20 @@ func run(i int) *quota.Report {
 	}
 }
 
-// TestPage pins the page of run 3 with the history of runs 0-2 and a
-// forecast.
+// TestPage pins the page of run 3 with the history of runs 0-2, prod's
+// users with a forecast.
 func TestPage(t *testing.T) {
-	in := Input{Report: run(3), History: []*quota.Report{run(2), run(0), run(1), run(4)}, Forecast: fixedForecast}
-	page, err := Bytes(in)
+	rep := run(3)
+	rep.Instances[0].Metrics[0].Forecast = forecast
+	page, err := Bytes(Input{Report: rep, History: []*quota.Report{run(2), run(0), run(1), run(4)}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	golden.Check(t, "page.html", page)
 }
 
-// fixedForecast says 12 days for any quota that grew, and nothing else.
-func fixedForecast(ps []Point) (time.Duration, bool) {
-	if len(ps) < 2 || ps[len(ps)-1].Utilization <= ps[0].Utilization {
-		return 0, false
-	}
-	return 12 * 24 * time.Hour, true
-}
+var forecast = &quota.Forecast{DaysToLimit: 42.4, DaysLow: 30, DaysHigh: 66, SlopePerDay: 7.1, Points: 12,
+	Since: base, Method: quota.ForecastMethod}
 
 func TestPageIsSelfContained(t *testing.T) {
 	page, err := Bytes(Input{Report: run(3)})
@@ -225,33 +221,23 @@ func TestSparkline(t *testing.T) {
 	}
 }
 
-// The forecast sees known points only, oldest first, and never runs for
-// an unknown quota.
-func TestForecastSlot(t *testing.T) {
-	var seen []string
-	forecast := func(ps []Point) (time.Duration, bool) {
-		var us []string
-		for _, p := range ps {
-			us = append(us, p.Time.Format("02")+"="+quota.FormatNumber(p.Utilization))
-		}
-		seen = append(seen, strings.Join(us, " "))
-		return 36 * time.Hour, true
+// A result's forecast shows beside its meter; an unknown result never
+// shows one.
+func TestForecastShown(t *testing.T) {
+	r := eval(users, 1700, 2000, quota.LimitInstance)
+	r.Forecast = forecast
+	row := newRow(r, 80, "us-east-1")
+	got := []string{row.FullIn, row.FullInTitle}
+	want := []string{"full in ~42 d (30–66)", "full in ~42 days at +7.1/day: theil-sen trend of 12 readings since 20 Nov 2026"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("forecast (-want +got):\n%s", diff)
 	}
-	v, err := build(Input{Report: run(2), History: []*quota.Report{run(0), run(1)}, Forecast: forecast})
-	if err != nil {
-		t.Fatal(err)
+	u := unknownUsage(users, "throttled")
+	u.Forecast = forecast
+	if row := newRow(u, 80, "us-east-1"); row.FullIn != "" {
+		t.Errorf("an unknown result shows a forecast: %q", row.FullIn)
 	}
-	for _, in := range v.Instances {
-		for _, r := range in.Rows {
-			if want := map[bool]string{true: "", false: "36 h"}[r.Status == rowUnknown]; r.FullIn != want {
-				t.Errorf("%s %s: FullIn %q, want %q", in.Alias, r.Name, r.FullIn, want)
-			}
-		}
-	}
-	if !strings.Contains(strings.Join(seen, "\n"), "20=30 22=30") {
-		t.Errorf("the forecast of test's flows should skip the unknown run; it saw:\n%s", strings.Join(seen, "\n"))
-	}
-	if !strings.Contains(strings.Join(seen, "\n"), "20=85 21=85.50 22=86") {
-		t.Errorf("the forecast of prod's users should see three runs; it saw:\n%s", strings.Join(seen, "\n"))
+	if row := newRow(eval(users, 1700, 2000, quota.LimitInstance), 80, ""); row.FullIn != "" {
+		t.Errorf("a result without a forecast shows %q", row.FullIn)
 	}
 }

@@ -63,17 +63,6 @@ func newTrends(rep *quota.Report, history []*quota.Report) *trends {
 	return t
 }
 
-// series is a quota's known points, oldest first.
-func (t *trends) series(key string) []Point {
-	var out []Point
-	for i, u := range t.values[key] {
-		if u != nil {
-			out = append(out, Point{Time: t.runs[i], Utilization: *u})
-		}
-	}
-	return out
-}
-
 // note says what the trend lines cover.
 func (t *trends) note() string {
 	n := len(t.runs)

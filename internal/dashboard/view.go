@@ -6,7 +6,6 @@ import (
 	"math"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/cqmon/cqmon/internal/alert"
 	"github.com/cqmon/cqmon/internal/quota"
@@ -93,9 +92,9 @@ type Row struct {
 	Reason, Note              string
 	Idle                      bool
 	Trend                     *sparkline
-	// FullIn is the forecast's answer ("12 d"), shown as "full in ~12 d";
-	// empty when Input.Forecast is unset or cannot tell.
-	FullIn string
+	// FullIn is the result's forecast ("full in ~42 d (30–66)") and
+	// FullInTitle its explanation; empty when the result has none.
+	FullIn, FullInTitle string
 }
 
 func build(in Input) (*view, error) {
@@ -130,13 +129,7 @@ func build(in Input) (*view, error) {
 		row := newRow(r, rep.Threshold, region)
 		row.Where, row.WhereAnchor = where, whereAnchor
 		row.Anchor = anchor("q", key+"-"+r.QuotaID())
-		points := tr.series(key + "/" + r.QuotaID())
 		row.Trend = newSparkline(tr, key+"/"+r.QuotaID(), rep.Threshold)
-		if in.Forecast != nil && row.Status != rowUnknown && len(points) > 0 {
-			if d, ok := in.Forecast(points); ok {
-				row.FullIn = formatUntil(d)
-			}
-		}
 		return row
 	}
 	var unknowns []unknownItem
@@ -248,6 +241,11 @@ func newRow(r quota.Result, threshold float64, region string) Row {
 	}
 	if r.QuotaCode != nil {
 		row.Code = *r.QuotaCode
+	}
+	if f := r.Forecast; f != nil && r.Status != quota.StatusUnknown {
+		row.FullIn = f.Short()
+		row.FullInTitle = fmt.Sprintf("%s: %s trend of %d readings since %s", f.Sentence(), f.Method, f.Points,
+			f.Since.UTC().Format("2 Jan 2006"))
 	}
 	if r.Usage != nil {
 		row.Usage = quota.FormatNumber(*r.Usage)
@@ -401,15 +399,6 @@ func formatPercent(u float64) string {
 		return fmt.Sprintf("%.0f%%", u)
 	}
 	return strings.TrimSuffix(fmt.Sprintf("%.1f", u), ".0") + "%"
-}
-
-// formatUntil prints a forecast's time to full: hours under two days,
-// days after.
-func formatUntil(d time.Duration) string {
-	if d < 48*time.Hour {
-		return fmt.Sprintf("%d h", int(math.Ceil(d.Hours())))
-	}
-	return fmt.Sprintf("%d d", int(d.Hours()/24))
 }
 
 // anchor makes an element id from a prefix and a key.
