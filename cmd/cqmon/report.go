@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/cqmon/cqmon/internal/dashboard"
@@ -47,8 +48,8 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		_, err = stdout.Write(page)
 		return err
 	}
-	if err := os.WriteFile(*html, page, 0o644); err != nil {
-		return fmt.Errorf("write the dashboard: %w", err)
+	if _, err := (&pageFile{path: *html}).Write(page); err != nil {
+		return err
 	}
 	if !*quiet {
 		fmt.Fprintf(stderr, "dashboard of run %s (%s) written to %s (%d KB)\n", rep.RunID,
@@ -96,4 +97,36 @@ func storedRun(ctx context.Context, st store.Store, from time.Time, id string) (
 		}
 	}
 	return nil, nil, usageError{where(fmt.Errorf("run: no run %q", id))}
+}
+
+// pageFile is the file --html names. Each Write, and a run writes its
+// page in one, replaces the file whole through a temporary file and a
+// rename, so that a reader (serve's /report) never sees half a page.
+type pageFile struct {
+	path string
+	// size is what the last Write wrote.
+	size int
+}
+
+func (p *pageFile) Write(page []byte) (int, error) {
+	tmp, err := os.CreateTemp(filepath.Dir(p.path), ".cqmon-dashboard-*.html")
+	if err != nil {
+		return 0, fmt.Errorf("write the dashboard: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	_, err = tmp.Write(page)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp.Name(), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), p.path)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("write the dashboard to %s: %w", p.path, err)
+	}
+	p.size = len(page)
+	return len(page), nil
 }

@@ -8,7 +8,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -103,7 +102,7 @@ func addRunFlags(fs *flag.FlagSet, defaultStore string) *runFlags {
 	fs.Var(&rf.thresholds, "threshold-for", "threshold of some quotas: code:L-XXXXXXXX=N, name:<glob>=N or instance:<id or alias>/code:L-XXXXXXXX=N; repeatable (instance beats code beats name beats --threshold)")
 	fs.BoolVar(&rf.singletons, "alert-singletons", false, "alert about quotas whose limit is 1 and whose one item fills it (reported either way)")
 	fs.Var(&rf.failOn, "fail-on", "exit 4 after printing and storing when a row is a violation, forecast or unknown; repeatable")
-	fs.StringVar(&rf.html, "html", "", "also write the run's HTML dashboard to this file")
+	fs.StringVar(&rf.html, "html", "", "also write the run's HTML dashboard to this file (serve: after every scan, and serves it at /report)")
 	return rf
 }
 
@@ -245,12 +244,14 @@ func runAndPrint(ctx context.Context, f *awsapi.Factory, opts monitor.Options, r
 	// Alert text on stdout follows the report, so collect it first. With
 	// --output json stdout carries the JSON document alone: the stdout
 	// channel then writes to stderr.
-	var alerts, page bytes.Buffer
+	var alerts bytes.Buffer
 	r.Options.Stdout = &alerts
 	ctx, cancel := withRunTimeout(ctx, time.Duration(rf.timeout))
 	defer cancel()
+	var page *pageFile
 	if rf.html != "" {
-		r.Options.HTML = &page
+		page = &pageFile{path: rf.html}
+		r.Options.HTML = page
 	}
 	rep, sum, runErr := r.Run(ctx)
 	if rep == nil {
@@ -265,13 +266,8 @@ func runAndPrint(ctx context.Context, f *awsapi.Factory, opts monitor.Options, r
 	if !rf.quiet {
 		fmt.Fprintln(stderr, doneLine(sum))
 	}
-	if page.Len() > 0 {
-		if err := os.WriteFile(rf.html, page.Bytes(), 0o644); err != nil {
-			return fmt.Errorf("write the dashboard: %w", err)
-		}
-		if !rf.quiet {
-			fmt.Fprintf(stderr, "dashboard written to %s (%d KB)\n", rf.html, (page.Len()+1023)/1024)
-		}
+	if page != nil && page.size > 0 && !rf.quiet {
+		fmt.Fprintf(stderr, "dashboard written to %s (%d KB)\n", page.path, (page.size+1023)/1024)
 	}
 	if rf.output == "json" {
 		if err := report.JSON(stdout, rep); err != nil {

@@ -31,7 +31,6 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	listen := fs.String("listen", "127.0.0.1:9752", "address to serve /metrics, /healthz and / on")
 	interval := durationFlag(defaultServeInterval)
 	fs.Var(&interval, "interval", "time between the starts of two scans (at least 1m)")
-	html := fs.String("html", "", "HTML report file that / links to and /report serves")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -51,12 +50,15 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 	opts.Log = log
+	if sf.html != "" {
+		opts.HTML = &pageFile{path: sf.html}
+	}
 	runner := &monitor.Runner{Factory: f, Catalog: catalog.Default(), Options: opts}
 	srv, err := exporter.New(exporter.Server{
 		Scan:     scanner(runner),
 		Ops:      func() []exporter.OpCount { return opCounts(f.Pacer()) },
 		Interval: time.Duration(interval),
-		HTML:     *html,
+		HTML:     sf.html,
 		Log:      log,
 	})
 	if err != nil {

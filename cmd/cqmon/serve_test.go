@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -75,7 +76,8 @@ func TestServeAgainstTheSimulator(t *testing.T) {
 	}
 	rep := decodeReport(t, stdout)
 
-	cmd := exec.Command(binary, append([]string{"serve", "--listen", "127.0.0.1:0"}, flags...)...)
+	page := filepath.Join(t.TempDir(), "dashboard.html")
+	cmd := exec.Command(binary, append([]string{"serve", "--listen", "127.0.0.1:0", "--html", page}, flags...)...)
 	cmd.Env = append([]string{"HOME=" + t.TempDir()}, env...)
 	errPipe, err := cmd.StderrPipe()
 	if err != nil {
@@ -109,6 +111,11 @@ func TestServeAgainstTheSimulator(t *testing.T) {
 			break
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+
+	// Each scan rewrites the dashboard, which /report serves.
+	if code, body := httpGet(t, base+"/report"); code != http.StatusOK || !strings.Contains(body, "acme-prod") || !strings.Contains(body, rep.Instances[0].InstanceID) {
+		t.Errorf("/report: %d, want the scan's dashboard", code)
 	}
 
 	before := simCalls(srv)

@@ -42,7 +42,7 @@ type Options struct {
 	// Stdout receives the stdout channel's messages.
 	Stdout io.Writer
 	// HTML, when set, receives the run's dashboard, the page S3 stores
-	// also get.
+	// also get, in one Write.
 	HTML io.Writer
 	// Progress, when set, receives progress lines.
 	Progress func(format string, args ...any)
