@@ -77,6 +77,7 @@ func run(i int) *quota.Report {
 func TestPage(t *testing.T) {
 	rep := run(3)
 	rep.Instances[0].Metrics[0].Forecast = forecast
+	rep.Instances[0].Metrics[0].IncreaseRequest = &quota.IncreaseRequest{Status: "CASE_OPENED", DesiredValue: 3000, RequestedAt: base}
 	page, err := Bytes(Input{Report: rep, History: []*quota.Report{run(2), run(0), run(1), run(4)}})
 	if err != nil {
 		t.Fatal(err)
@@ -239,5 +240,42 @@ func TestForecastShown(t *testing.T) {
 	}
 	if row := newRow(eval(users, 1700, 2000, quota.LimitInstance), 80, ""); row.FullIn != "" {
 		t.Errorf("a result without a forecast shows %q", row.FullIn)
+	}
+}
+
+// Per-quota thresholds, singletons and increase requests change what a
+// row says and where its meter's mark sits.
+func TestRowNotes(t *testing.T) {
+	own := quota.Evaluate(queues, quota.Measurement{Value: 28}, quota.Limit{Value: 50, Source: quota.LimitAccount}, 60)
+	single := eval(instances, 1, 1, quota.LimitAccount)
+	single.Singleton = true
+	open := eval(users, 1700, 2000, quota.LimitInstance)
+	open.IncreaseRequest = &quota.IncreaseRequest{Status: "CASE_OPENED", DesiredValue: 3000, RequestedAt: base}
+	done := eval(users, 1700, 2000, quota.LimitInstance)
+	done.IncreaseRequest = &quota.IncreaseRequest{Status: "DENIED", DesiredValue: 3000, RequestedAt: base}
+	tests := []struct {
+		name string
+		r    quota.Result
+		want string
+	}{
+		{"own threshold", own, "near mark=60 own=threshold 60% link=true request= pending=false singleton=false"},
+		{"singleton", single, "violation mark=80 own= link=true request= pending=false singleton=true"},
+		{"open request", open, "violation mark=80 own= link=true request=requested 3000 on 20 Nov: case opened pending=true singleton=false"},
+		{"closed request", done, "violation mark=80 own= link=true request=requested 3000 on 20 Nov: denied pending=false singleton=false"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			row := newRow(tc.r, 80, "us-east-1")
+			got := fmt.Sprintf("%s mark=%v own=%s link=%v request=%s pending=%v singleton=%v",
+				row.Status, row.Mark, row.Own, row.IncreaseURL != "", row.Request, row.Pending, row.Singleton)
+			if got != tc.want {
+				t.Errorf("got  %s\nwant %s", got, tc.want)
+			}
+		})
+	}
+	rows := []Row{newRow(single, 80, ""), newRow(eval(flows, 81, 100, quota.LimitAccount), 80, "")}
+	sortRows(rows)
+	if rows[0].Singleton {
+		t.Error("a singleton sorts before a violation that needs action")
 	}
 }

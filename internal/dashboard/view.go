@@ -7,7 +7,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/cqmon/cqmon/internal/alert"
 	"github.com/cqmon/cqmon/internal/quota"
 )
 
@@ -88,10 +87,19 @@ type Row struct {
 	Over                      bool
 	LimitFrom, LimitFromTitle string
 	IncreaseURL               string
-	Adjustable                bool
-	Reason, Note              string
-	Idle                      bool
-	Trend                     *sparkline
+	// Request says what became of the newest increase request; Pending is
+	// set while AWS works on it (the link is left out then).
+	Request      string
+	Pending      bool
+	Adjustable   bool
+	Reason, Note string
+	// Own is the row's own threshold when a per-quota rule set one
+	// other than the run's ("threshold 60%").
+	Own string
+	// Singleton marks a limit of 1 that its one item fills, by design.
+	Singleton bool
+	Idle      bool
+	Trend     *sparkline
 	// FullIn is the result's forecast ("full in ~42 d (30–66)") and
 	// FullInTitle its explanation; empty when the result has none.
 	FullIn, FullInTitle string
@@ -233,11 +241,25 @@ func regionOrder(scanned []string, byRegion map[string]*regionView) []string {
 	return append(out, rest...)
 }
 
+// newRow makes the row of r, judged against r's own threshold when a
+// per-quota rule gave it one, else the run's.
 func newRow(r quota.Result, threshold float64, region string) Row {
 	row := Row{
 		Status: string(r.Status), Name: r.QuotaName, Parent: r.Parent, Reason: r.Reason, Note: r.Note,
-		Usage: "–", Limit: "–", Util: "–", Adjustable: r.Adjustable,
-		IncreaseURL: alert.IncreaseURL(r, region), Mark: threshold,
+		Usage: "–", Limit: "–", Util: "–", Adjustable: r.Adjustable, Singleton: r.Singleton,
+		IncreaseURL: quota.IncreaseURL(r, region),
+	}
+	if r.Threshold > 0 {
+		if r.Threshold != threshold {
+			row.Own = "threshold " + quota.FormatNumber(r.Threshold) + "%"
+		}
+		threshold = r.Threshold
+	}
+	row.Mark = threshold
+	if req := r.IncreaseRequest; req != nil {
+		row.Pending = req.Open()
+		row.Request = "requested " + quota.FormatNumber(req.DesiredValue) + " on " + req.RequestedAt.UTC().Format("2 Jan") +
+			": " + strings.ToLower(strings.ReplaceAll(req.Status, "_", " "))
 	}
 	if r.QuotaCode != nil {
 		row.Code = *r.QuotaCode
@@ -278,13 +300,18 @@ func newRow(r quota.Result, threshold float64, region string) Row {
 
 var rank = map[string]int{rowViolation: 0, rowNear: 1, rowOK: 2, rowUnknown: 3}
 
-// sortRows orders rows by risk: violations, near, OK, unknown; within a
-// status the highest utilization first, then by name and place.
+// sortRows orders rows by risk: violations (singletons last), near, OK,
+// unknown; within a status the highest utilization first, then by name
+// and place.
 func sortRows(rows []Row) {
 	sort.SliceStable(rows, func(i, j int) bool {
 		a, b := rows[i], rows[j]
 		if rank[a.Status] != rank[b.Status] {
 			return rank[a.Status] < rank[b.Status]
+		}
+		if a.Singleton != b.Singleton {
+			// A violation by design after those that need action.
+			return b.Singleton
 		}
 		if a.utilization != b.utilization {
 			return a.utilization > b.utilization
