@@ -166,18 +166,20 @@ func TestRowsSortByRisk(t *testing.T) {
 }
 
 func TestUnknownGroups(t *testing.T) {
-	v, err := build(Input{Report: run(1)})
+	rep := run(1)
+	rep.Account.Metrics[2].UnknownCause = quota.UnknownSkipped
+	v, err := build(Input{Report: rep})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var got []string
 	for _, g := range v.Unknowns {
-		got = append(got, fmt.Sprintf("%s | %s | %s | %s | %v", g.Kind, g.Reason, g.Detail, g.Spread, g.Items))
+		got = append(got, fmt.Sprintf("%s | %s | %s | %s | %v | %s", g.Kind, g.Reason, g.Detail, g.Spread, g.Items, g.Expected))
 	}
 	want := []string{
-		"usage | access denied: connect:ListRules | AccessDeniedException: User is not authorized | 2 quotas in 2 instances | [prod · Rules per instance test · Rules per instance]",
-		"usage | throttled: connect:ListContactFlows | TooManyRequestsException: Rate exceeded | 1 quota in test | [test · Contact flows per instance]",
-		"usage | not enabled: cases:ListDomains | ResourceNotFoundException: not enabled | 1 quota in eu-west-2 | [eu-west-2 · Domains]",
+		"usage | access denied: connect:ListRules | AccessDeniedException: User is not authorized | 2 quotas in 2 instances | [prod · Rules per instance test · Rules per instance] | ",
+		"usage | throttled: connect:ListContactFlows | TooManyRequestsException: Rate exceeded | 1 quota in test | [test · Contact flows per instance] | ",
+		"usage | not enabled: cases:ListDomains | ResourceNotFoundException: not enabled | 1 quota in eu-west-2 | [eu-west-2 · Domains] | expected: service skipped",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("unknown groups (-want +got):\n%s", diff)

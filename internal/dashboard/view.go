@@ -69,7 +69,10 @@ type regionView struct {
 type unknownGroup struct {
 	// Kind is what could not be read: "usage" or "limit".
 	Kind, Reason, Detail, Spread string
-	Items                        []string
+	// Expected says why these unknowns are no failure ("by design",
+	// "skipped"); empty when they are.
+	Expected string
+	Items    []string
 }
 
 // Row is one quota on the page.
@@ -346,6 +349,12 @@ func worst(sorted []Row) string {
 	return sorted[0].Status
 }
 
+// expected names the causes of an expected unknown.
+var expected = map[quota.UnknownCause]string{
+	quota.UnknownByDesign: "expected: no limit exists",
+	quota.UnknownSkipped:  "expected: service skipped",
+}
+
 type unknownItem struct {
 	r              quota.Result
 	instance, zone string
@@ -362,7 +371,7 @@ func groupUnknowns(items []unknownItem) []unknownGroup {
 		head, detail := splitReason(it.r.Reason)
 		g := byHead[head]
 		if g == nil {
-			g = &unknownGroup{Reason: head, Detail: detail}
+			g = &unknownGroup{Reason: head, Detail: detail, Expected: expected[it.r.UnknownCause]}
 			for _, kind := range []string{"usage", "limit"} {
 				if rest, ok := strings.CutPrefix(head, kind+": "); ok {
 					g.Kind, g.Reason = kind, rest
