@@ -281,3 +281,36 @@ func TestRowNotes(t *testing.T) {
 		t.Error("a singleton sorts before a violation that needs action")
 	}
 }
+
+// A run of several accounts names the account of each instance and keeps
+// each account's Region tables apart.
+func TestSeveralAccounts(t *testing.T) {
+	rep := run(3)
+	rep.Accounts = []quota.AccountStatus{{AccountID: "123456789012", AccountName: "acme"}, {AccountID: "222233334444"}}
+	rep.Instances[1].AccountID = "222233334444"
+	rep.Instances[0].AccountID, rep.Instances[0].AccountName = "123456789012", "acme"
+	rep.Account.Metrics[1].AccountID = "222233334444"
+	rep.Account.Metrics[0].AccountID, rep.Account.Metrics[0].AccountName = "123456789012", "acme"
+	rep.Account.Metrics[2].AccountID, rep.Account.Metrics[2].AccountName = "123456789012", "acme"
+	v, err := build(Input{Report: rep})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, in := range v.Instances {
+		got = append(got, in.Alias+" in "+in.Account)
+	}
+	for _, r := range v.AccountRegions {
+		got = append(got, fmt.Sprintf("%s: %d rows, where %q", r.Name, len(r.Rows), r.Rows[0].Where))
+	}
+	want := []string{"prod in acme", "test in 222233334444", "next in ",
+		`account acme us-east-1: 1 rows, where "acme us-east-1"`,
+		`account acme eu-west-2: 1 rows, where "acme eu-west-2"`,
+		`account 222233334444 eu-west-2: 1 rows, where "222233334444 eu-west-2"`}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("accounts (-want +got):\n%s", diff)
+	}
+	if v.Account != "2 accounts" {
+		t.Errorf("header account = %q", v.Account)
+	}
+}

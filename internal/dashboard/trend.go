@@ -12,7 +12,8 @@ import (
 )
 
 // trends holds every quota's utilization over the runs a page shows,
-// keyed "<instance ID>/<quota ID>" or "account/<Region>/<quota ID>".
+// keyed "<instance ID>/<quota ID>" or "account/<account ID>/<Region>/<quota
+// ID>" (the account ID empty in a run of one account).
 type trends struct {
 	runs   []time.Time
 	values map[string][]*float64 // one entry per run, nil when unknown
@@ -57,7 +58,7 @@ func newTrends(rep *quota.Report, history []*quota.Report) *trends {
 			}
 		}
 		for _, res := range r.Account.Metrics {
-			add("account/"+res.Region+"/"+res.QuotaID(), res)
+			add("account/"+res.AccountID+"/"+res.Region+"/"+res.QuotaID(), res)
 		}
 	}
 	return t

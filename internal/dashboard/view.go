@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -52,18 +53,21 @@ type totals struct {
 }
 
 type instanceView struct {
-	Anchor, Alias, ID, Region, State string
-	Active                           bool
-	Worst                            string
-	Violations, Near, Unknown        int
-	Top                              *Row
-	Rows                             []Row
+	// Account names the instance's account when the run covered several.
+	Anchor, Alias, ID, Region, State, Account string
+	Active                                    bool
+	Worst                                     string
+	Violations, Near, Unknown                 int
+	Top                                       *Row
+	Rows                                      []Row
 }
 
 type regionView struct {
-	Anchor, Region            string
-	Violations, Near, Unknown int
-	Rows                      []Row
+	// Account names the account when the run covered several; Name is
+	// what the search matches ("account <account> <Region>").
+	Anchor, Region, Account, Name string
+	Violations, Near, Unknown     int
+	Rows                          []Row
 }
 
 type unknownGroup struct {
@@ -126,6 +130,10 @@ func build(in Input) (*view, error) {
 	if account == "" {
 		account = "unknown account"
 	}
+	multi := len(rep.Accounts) > 1
+	if multi {
+		account = fmt.Sprintf("%d accounts", len(rep.Accounts))
+	}
 	v := &view{
 		Account: account, RunID: rep.RunID, Measured: rep.StartedAt.UTC().Format("2 Jan 2006 15:04 MST"),
 		Regions: strings.Join(rep.Regions, ", "), Lookback: rep.Lookback, Errors: rep.Errors, NearMargin: NearMargin,
@@ -152,6 +160,9 @@ func build(in Input) (*view, error) {
 		if iv.Alias == "" {
 			iv.Alias = inst.InstanceID
 		}
+		if multi {
+			iv.Account = cmpOr(inst.AccountName, inst.AccountID)
+		}
 		v.Totals.Instances++
 		if iv.Active {
 			v.Totals.Active++
@@ -174,20 +185,27 @@ func build(in Input) (*view, error) {
 		}
 		v.Instances = append(v.Instances, iv)
 	}
-	byRegion := map[string]*regionView{}
+	byPlace := map[string]*regionView{}
+	var places []*regionView
 	for _, r := range rep.Account.Metrics {
-		rv := byRegion[r.Region]
+		key := r.AccountID + "/" + r.Region
+		rv := byPlace[key]
 		if rv == nil {
-			rv = &regionView{Anchor: anchor("r", r.Region), Region: r.Region}
-			byRegion[r.Region] = rv
+			rv = &regionView{Anchor: anchor("r", key), Region: r.Region, Name: "account " + r.Region}
+			if multi {
+				rv.Account = cmpOr(r.AccountName, r.AccountID)
+				rv.Name = "account " + rv.Account + " " + r.Region
+			}
+			byPlace[key], places = rv, append(places, rv)
 		}
-		rv.Rows = append(rv.Rows, mk(r, r.Region, rv.Anchor, "account/"+r.Region, r.Region))
+		where := strings.TrimSpace(rv.Account + " " + r.Region)
+		rv.Rows = append(rv.Rows, mk(r, where, rv.Anchor, "account/"+key, r.Region))
 		if rv.Rows[len(rv.Rows)-1].Status == rowUnknown {
-			unknowns = append(unknowns, unknownItem{r, "", r.Region})
+			unknowns = append(unknowns, unknownItem{r, "", where})
 		}
 	}
-	for _, region := range regionOrder(rep.Regions, byRegion) {
-		rv := byRegion[region]
+	sortPlaces(places, rep)
+	for _, rv := range places {
 		sortRows(rv.Rows)
 		rv.Violations, rv.Near, rv.Unknown = count(rv.Rows)
 		v.AccountRegions = append(v.AccountRegions, *rv)
@@ -224,24 +242,36 @@ func (v *view) allRows() [][]Row {
 	return out
 }
 
-// regionOrder lists the Regions of account-level quotas: the run's order,
-// then any other, sorted.
-func regionOrder(scanned []string, byRegion map[string]*regionView) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, r := range scanned {
-		if byRegion[r] != nil && !seen[r] {
-			out, seen[r] = append(out, r), true
+// sortPlaces orders the account-level tables by account, in the run's
+// order of accounts, then by Region, in the run's order of Regions.
+func sortPlaces(places []*regionView, rep *quota.Report) {
+	pos := func(list []string, v string) int {
+		if i := slices.Index(list, v); i >= 0 {
+			return i
 		}
+		return len(list)
 	}
-	var rest []string
-	for r := range byRegion {
-		if !seen[r] {
-			rest = append(rest, r)
+	var accounts []string
+	for _, a := range rep.Accounts {
+		accounts = append(accounts, cmpOr(a.AccountName, a.AccountID))
+	}
+	sort.SliceStable(places, func(i, j int) bool {
+		a, b := places[i], places[j]
+		if pa, pb := pos(accounts, a.Account), pos(accounts, b.Account); pa != pb {
+			return pa < pb
 		}
+		if pa, pb := pos(rep.Regions, a.Region), pos(rep.Regions, b.Region); pa != pb {
+			return pa < pb
+		}
+		return a.Region < b.Region
+	})
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
 	}
-	sort.Strings(rest)
-	return append(out, rest...)
+	return b
 }
 
 // newRow makes the row of r, judged against r's own threshold when a
