@@ -38,8 +38,14 @@ func Reports(runs []Run) []*quota.Report {
 			rep.Threshold, rep.Lookback = r.Threshold, r.Lookback
 		}
 		if r.InstanceID == AccountInstanceID {
-			rep.Account = quota.AccountReport{Metrics: r.Metrics, Summary: r.Summary}
-			rep.Regions = strings.Split(r.Region, ",")
+			// A run of several accounts keeps one account record each.
+			rep.Account.Metrics = append(rep.Account.Metrics, r.Metrics...)
+			rep.Account.Summary = quota.Summarize(rep.Account.Metrics)
+			for _, region := range strings.Split(r.Region, ",") {
+				if !slices.Contains(rep.Regions, region) {
+					rep.Regions = append(rep.Regions, region)
+				}
+			}
 			continue
 		}
 		rep.Instances = append(rep.Instances, quota.InstanceReport{

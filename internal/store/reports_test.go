@@ -40,3 +40,22 @@ func TestReports(t *testing.T) {
 		t.Errorf("Reports (-want +got):\n%s", diff)
 	}
 }
+
+// A run of several accounts has one account record per account; the
+// rebuilt report holds the account-level quotas of all of them.
+func TestReportsOfSeveralAccounts(t *testing.T) {
+	rep := fixture(0)
+	acct := func(id, regions string) Run {
+		return Run{RunID: rep.RunID, Time: rep.StartedAt, AccountID: id, Region: regions,
+			InstanceID: AccountInstanceID, Metrics: rep.Account.Metrics}
+	}
+	reps := Reports([]Run{acct("123456789012", "us-east-1,eu-west-2"), acct("222233334444", "eu-west-2,ap-southeast-2")})
+	if len(reps) != 1 {
+		t.Fatalf("%d reports, want the one run", len(reps))
+	}
+	got := []any{len(reps[0].Account.Metrics), reps[0].Regions}
+	want := []any{2 * len(rep.Account.Metrics), []string{"us-east-1", "eu-west-2", "ap-southeast-2"}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("account-level results and Regions (-want +got):\n%s", diff)
+	}
+}
