@@ -41,6 +41,15 @@ const keyStamp = "20060102T150405Z"
 //	connect-reports/YYYY/MM/DD/execution-summary-<timestamp>.json
 //	connect-reports/latest.json
 //	alert-state/<account>/<region>.json
+//
+// A part of a larger run (quota.Report.Part) names its segment (see
+// partSegment) in the account and summary objects and files its latest
+// report in a folder of its own:
+//
+//	connect-metrics/YYYY/MM/DD/account-metrics-<segment>-<timestamp>.json
+//	connect-reports/YYYY/MM/DD/execution-summary-<segment>-<timestamp>.json
+//	connect-reports/<account>/latest.json
+//	connect-reports/<account>/<region>/latest.json   (an organization item)
 type S3 struct {
 	client   s3API
 	bucket   string
@@ -84,18 +93,33 @@ type instanceSummary struct {
 // summary and latest.json. Keys derive from the run's start, so a retry
 // overwrites the same objects.
 func (b *S3) WriteRun(ctx context.Context, rep *quota.Report) error {
+	recs, err := records(rep)
+	if err != nil {
+		return err
+	}
 	started := rep.StartedAt.UTC().Truncate(time.Second)
 	ts, day := started.Format(keyStamp), started.Format("2006/01/02")
+	// named is <timestamp>, or <segment>-<timestamp> for a part of a
+	// larger run; latest is where its full report goes.
+	named, latest := ts, b.prefix+"connect-reports/latest.json"
+	if segment, _ := partSegment(rep); segment != "" {
+		named = segment + "-" + ts
+		latest = b.prefix + "connect-reports/" + rep.Part.AccountID + "/"
+		if rep.Part.Region != "" {
+			latest += rep.Part.Region + "/"
+		}
+		latest += "latest.json"
+	}
 	var errs []error
 	put := func(key string, v any) {
 		if err := b.put(ctx, key, v); err != nil {
 			errs = append(errs, err)
 		}
 	}
-	for _, rec := range records(rep) {
+	for _, rec := range recs {
 		name := "instance-metrics-" + rec.InstanceID + "-" + ts + ".json"
 		if rec.InstanceID == AccountInstanceID {
-			name = "account-metrics-" + ts + ".json"
+			name = "account-metrics-" + named + ".json"
 		}
 		put(b.prefix+"connect-metrics/"+day+"/"+name, rec)
 	}
@@ -108,8 +132,8 @@ func (b *S3) WriteRun(ctx context.Context, rep *quota.Report) error {
 	for _, in := range rep.Instances {
 		sum.Instances = append(sum.Instances, instanceSummary{in.InstanceID, in.InstanceAlias, in.Region, in.InstanceStatus, in.Summary})
 	}
-	put(b.prefix+"connect-reports/"+day+"/execution-summary-"+ts+".json", sum)
-	put(b.prefix+"connect-reports/latest.json", rep)
+	put(b.prefix+"connect-reports/"+day+"/execution-summary-"+named+".json", sum)
+	put(latest, rep)
 	return errors.Join(errs...)
 }
 
@@ -188,7 +212,8 @@ func parseRunKey(key string) (runObject, bool) {
 }
 
 // parseCqmonName reads cqmon's object names: instance-metrics-<instance
-// id>-<timestamp> and account-metrics-<timestamp>.
+// id>-<timestamp>, account-metrics-<timestamp> and, for a part of a larger
+// run, account-metrics-<segment>-<timestamp>.
 func parseCqmonName(name string) (runObject, bool) {
 	if len(name) < len(keyStamp) {
 		return runObject{}, false
@@ -199,7 +224,11 @@ func parseCqmonName(name string) (runObject, bool) {
 		return runObject{}, false
 	}
 	instance := AccountInstanceID
-	if head != "account-metrics-" {
+	if segment, ok := strings.CutPrefix(head, "account-metrics-"); ok {
+		if segment, dashed := strings.CutSuffix(segment, "-"); segment != "" && (!dashed || !segmentPattern.MatchString(segment)) {
+			return runObject{}, false
+		}
+	} else {
 		id, named := strings.CutPrefix(head, "instance-metrics-")
 		id, dashed := strings.CutSuffix(id, "-")
 		if !named || !dashed || id == "" {

@@ -126,6 +126,10 @@ func TestParseRunKey(t *testing.T) {
 	}{
 		{"p/connect-metrics/2025/03/01/instance-metrics-" + instA + "-20250301T100000Z.json", instA, true, false},
 		{"connect-metrics/2025/03/01/account-metrics-20250301T100000Z.json", AccountInstanceID, true, false},
+		// A part of a larger run: an account, an organization item.
+		{"connect-metrics/2025/03/01/account-metrics-222222222222-20250301T100000Z.json", AccountInstanceID, true, false},
+		{"connect-metrics/2025/03/01/account-metrics-222222222222-eu-west-2-20250301T100000Z.json", AccountInstanceID, true, false},
+		{"connect-metrics/2025/03/01/account-metrics-x-20250301T100000Z.json", "", true, true},
 		// The Python Lambda's names: read, since only the content names
 		// the instance.
 		{"connect-metrics/2025/03/01/instance-metrics-20250301T100000Z.json", "", true, true},
