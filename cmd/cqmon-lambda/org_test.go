@@ -65,8 +65,10 @@ func TestItemScansStoresAndAlerts(t *testing.T) {
 	if got, want := received(), res.AlertsSent["alert"]; got != want {
 		t.Errorf("the topic delivered %d messages, the result says %d alerts", got, want)
 	}
-	if keys := w.objects(t, cfg.Bucket); !contains(keys, "connect-reports/latest.json") {
-		t.Errorf("S3 objects = %v, want the item's report", keys)
+	// Items share the hub's bucket: each keeps its latest report in a
+	// folder of its own account and Region.
+	if keys := w.objects(t, cfg.Bucket); !contains(keys, "connect-reports/"+simAccount+"/us-east-1/latest.json") || contains(keys, "connect-reports/latest.json") {
+		t.Errorf("S3 objects = %v, want the item's report under its account and Region", keys)
 	}
 	// The same lines as a run of the configured Regions, with the item's
 	// account and Region, and the same metric records.

@@ -152,6 +152,7 @@ type historyRows struct {
 type runRow struct {
 	Time            string  `json:"time"`
 	RunID           string  `json:"run_id"`
+	AccountID       string  `json:"account_id,omitempty"` // when the rows cover several accounts
 	InstanceID      string  `json:"instance_id"`
 	InstanceAlias   string  `json:"instance_alias"`
 	Region          string  `json:"region"`
@@ -169,8 +170,9 @@ func runRows(runs []store.Run) historyRows {
 			"violations_count", "unknown_count", "max_utilization", "avg_utilization"},
 		values: []any{},
 	}
+	var accounts []string
 	for _, r := range runs {
-		row := runRow{r.Time.UTC().Format(time.RFC3339), r.RunID, r.InstanceID, r.InstanceAlias, r.Region,
+		row := runRow{r.Time.UTC().Format(time.RFC3339), r.RunID, "", r.InstanceID, r.InstanceAlias, r.Region,
 			r.Summary.MetricsCount, r.Summary.ViolationsCount, r.Summary.UnknownCount, r.Summary.MaxUtilization, r.Summary.AvgUtilization}
 		counts := []string{strconv.Itoa(row.MetricsCount), strconv.Itoa(row.ViolationsCount), strconv.Itoa(row.UnknownCount)}
 		rows.values = append(rows.values, row)
@@ -178,8 +180,9 @@ func runRows(runs []store.Run) historyRows {
 			append(counts, historyPercent(&row.MaxUtilization))...))
 		rows.records = append(rows.records, append([]string{row.Time, row.RunID, row.InstanceID, row.InstanceAlias, row.Region},
 			append(counts, historyNumber(&row.MaxUtilization, ""), historyNumber(&row.AvgUtilization, ""))...))
+		accounts = append(accounts, r.AccountID)
 	}
-	return rows
+	return withAccounts(rows, accounts)
 }
 
 // pointRow is one quota's value in one run as history --output json
@@ -187,6 +190,7 @@ func runRows(runs []store.Run) historyRows {
 type pointRow struct {
 	Time       string `json:"time"`
 	RunID      string `json:"run_id"`
+	AccountID  string `json:"account_id,omitempty"` // when the rows cover several accounts
 	InstanceID string `json:"instance_id"`
 	// InstanceAlias is empty for the account and for points stored
 	// before aliases were kept.
@@ -206,16 +210,18 @@ func pointRows(points []store.Point) historyRows {
 		csvHeader: []string{"time", "run_id", "instance_id", "instance_alias", "region", "quota_id", "quota_name", "usage", "limit", "utilization", "status"},
 		values:    []any{},
 	}
+	var accounts []string
 	for _, p := range points {
-		row := pointRow{p.Time.UTC().Format(time.RFC3339), p.RunID, p.InstanceID, p.InstanceAlias, p.Region, p.QuotaID, p.QuotaName,
+		row := pointRow{p.Time.UTC().Format(time.RFC3339), p.RunID, "", p.InstanceID, p.InstanceAlias, p.Region, p.QuotaID, p.QuotaName,
 			p.Usage, p.Limit, p.Utilization, p.Status}
 		rows.values = append(rows.values, row)
 		rows.cells = append(rows.cells, []string{row.Time, row.RunID, row.InstanceID, historyDash(row.InstanceAlias), row.Region,
 			historyNumber(row.Usage, "-"), historyNumber(row.Limit, "-"), historyPercent(row.Utilization), strings.ToUpper(string(row.Status))})
 		rows.records = append(rows.records, []string{row.Time, row.RunID, row.InstanceID, row.InstanceAlias, row.Region, row.QuotaID, row.QuotaName,
 			historyNumber(row.Usage, ""), historyNumber(row.Limit, ""), historyNumber(row.Utilization, ""), string(row.Status)})
+		accounts = append(accounts, p.AccountID)
 	}
-	return rows
+	return withAccounts(rows, accounts)
 }
 
 func writeHistory(w io.Writer, output historyOutput, rows historyRows) error {

@@ -11,10 +11,11 @@ import (
 )
 
 // dashboardStore is a store that keeps the dashboard beside its history
-// (S3, as connect-reports/dashboard.html).
+// (S3, as connect-reports/dashboard.html beside latest.json) and returns
+// where it put it.
 type dashboardStore interface {
-	WriteDashboard(ctx context.Context, page []byte) error
-	DashboardURI() string
+	WriteDashboard(ctx context.Context, rep *quota.Report, page []byte) (string, error)
+	String() string
 }
 
 // writeDashboards renders the run's dashboard, with the trend lines of the
@@ -46,13 +47,14 @@ func (r *Runner) writeDashboards(ctx context.Context, rep *quota.Report, stores 
 		return errors.Join(append(errs, err)...)
 	}
 	for _, t := range targets {
-		if err := t.WriteDashboard(ctx, page); err != nil {
-			errs = append(errs, fmt.Errorf("write %s: %w", t.DashboardURI(), err))
+		uri, err := t.WriteDashboard(ctx, rep, page)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("write the dashboard to %s: %w", t, err))
 			continue
 		}
-		sum.Dashboards = append(sum.Dashboards, t.DashboardURI())
+		sum.Dashboards = append(sum.Dashboards, uri)
 		if r.Options.Progress != nil {
-			r.Options.Progress("dashboard written to %s", t.DashboardURI())
+			r.Options.Progress("dashboard written to %s", uri)
 		}
 	}
 	if r.Options.HTML != nil {

@@ -124,7 +124,7 @@ func (r *Runner) Run(ctx context.Context) (*quota.Report, Summary, error) {
 			return nil, Summary{}, err
 		}
 	}
-	return r.run(ctx, start, runID, caller, targets)
+	return r.run(ctx, start, runID, caller, "", targets)
 }
 
 // RunItem scans, stores and alerts for one (account, Region) item exactly
@@ -150,10 +150,12 @@ func (r *Runner) RunItem(ctx context.Context, item Item) (*quota.Report, Summary
 	}
 	sub := *r
 	sub.Options.Engine.Regions = []string{item.Region}
-	return sub.run(ctx, start, runID, caller.Account, []engine.Target{target})
+	return sub.run(ctx, start, runID, caller.Account, item.Region, []engine.Target{target})
 }
 
-func (r *Runner) run(ctx context.Context, start time.Time, runID, caller string, targets []engine.Target) (*quota.Report, Summary, error) {
+// run scans targets and stores and alerts on each account's part. item
+// is the Region of an organization item, else "".
+func (r *Runner) run(ctx context.Context, start time.Time, runID, caller, item string, targets []engine.Target) (*quota.Report, Summary, error) {
 	pacers := map[*awsapi.Pacer]bool{}
 	for _, t := range targets {
 		if t.Factory != nil {
@@ -183,6 +185,13 @@ func (r *Runner) run(ctx context.Context, start time.Time, runID, caller string,
 	// account's part of the report is stored and alerted on as a run of
 	// its own.
 	parts := rep.ByAccount()
+	for _, part := range parts {
+		part.Part = partOf(part, caller, item, len(rep.Accounts) > 1)
+	}
+	if len(parts) == 1 {
+		// One account: its dashboard goes beside its latest report.
+		rep.Part = parts[0].Part
+	}
 
 	var states alert.Store
 	var stores *store.Multi
@@ -300,4 +309,19 @@ func (r *Runner) notify(ctx context.Context, rep *quota.Report, states alert.Sto
 	cfg.NameAccount = nameAccount
 	n := &alert.Notifier{Store: states, Channels: channels, Config: cfg, Log: r.Options.Log}
 	return n.Run(ctx, rep)
+}
+
+// partOf is the part of a larger run an account's report is, by which the
+// stores key it (quota.Report.Part): nil for a run of the caller's own
+// account alone, which keeps the single-account layout; the account for
+// a run of several accounts or of another one; the account and Region for
+// an organization item, since many items of one account run at once.
+func partOf(part *quota.Report, caller, item string, many bool) *quota.Part {
+	switch {
+	case item != "":
+		return &quota.Part{AccountID: part.AccountID, Region: item}
+	case many || caller != "" && part.AccountID != caller:
+		return &quota.Part{AccountID: part.AccountID}
+	}
+	return nil
 }

@@ -93,3 +93,13 @@ func (r *Report) MergeAccountMetrics(parts []*Report) {
 		}
 	}
 }
+
+// Part names the part of a larger run a report is, for the stores' keys:
+// its account in a run of several accounts (or of another account than
+// the caller's), and its Region too for an organization run's item, many
+// of which run at once for one account. docs/history.md gives the keys.
+type Part struct {
+	AccountID string
+	// Region is set for an organization run's item only.
+	Region string
+}

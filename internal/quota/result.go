@@ -299,6 +299,12 @@ type Report struct {
 	// confirmed in this run.
 	Coverage *Coverage  `json:"coverage,omitempty"`
 	Errors   []RunError `json:"errors"`
+	// Part, when set, says the report is one part of a larger run, so
+	// that stores key its account-level record, execution summary and
+	// latest report by it and the parts never overwrite each other. A run
+	// of the caller's own account alone leaves it nil: the single-account
+	// layout, the Python Lambda's.
+	Part *Part `json:"-"`
 }
 
 // SchemaVersion is the version of the Report document layout.

@@ -58,8 +58,12 @@ func attrS(v string) types.AttributeValue { return &types.AttributeValueMemberS{
 // what the first attempt wrote.
 func (d *DynamoDB) WriteRun(ctx context.Context, rep *quota.Report) error {
 	expires := &types.AttributeValueMemberN{Value: strconv.FormatInt(rep.StartedAt.Add(d.retention).Unix(), 10)}
+	recs, err := records(rep)
+	if err != nil {
+		return err
+	}
 	var errs []error
-	for _, rec := range records(rep) {
+	for _, rec := range recs {
 		if err := d.writeRecord(ctx, rec, expires); err != nil {
 			errs = append(errs, fmt.Errorf("write run %s instance %s: %w", rec.RunID, rec.InstanceID, err))
 		}
@@ -78,7 +82,7 @@ func (d *DynamoDB) writeRecord(ctx context.Context, rec runRecord, expires types
 		if err != nil {
 			return err
 		}
-		item[attrID] = attrS("point#" + p.RunID + "#" + p.InstanceID + "#" + p.Region + "#" + p.QuotaID)
+		item[attrID] = attrS(pointID(rec, p))
 		item["kind"] = attrS("point")
 		item["gsi_pk"] = attrS("series#" + p.QuotaID)
 		item["gsi_sk"] = attrS(p.InstanceID + "#" + p.At)
@@ -92,6 +96,17 @@ func (d *DynamoDB) writeRecord(ctx context.Context, rec runRecord, expires types
 		return runErr // the points still hold every value
 	}
 	return d.putRun(ctx, rec, run)
+}
+
+// pointID is a point item's id: point#<run id>#<instance id>#<region>#<quota
+// id>, with the part's segment after the instance ID for the account
+// record of a part of a larger run, whose parts share their run ID.
+func pointID(rec runRecord, p pointRecord) string {
+	instance := p.InstanceID
+	if rec.part != "" {
+		instance += "#" + rec.part
+	}
+	return "point#" + p.RunID + "#" + instance + "#" + p.Region + "#" + p.QuotaID
 }
 
 // runItem is the run item of rec, refused when DynamoDB would refuse it.

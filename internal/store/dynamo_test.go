@@ -139,7 +139,11 @@ func TestDynamoDBLargestItem(t *testing.T) {
 	st, client := newTable(t)
 	ctx := context.Background()
 	rep := manyQuotas(400)
-	rec := records(rep)[0]
+	recs, err := records(rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := recs[0]
 	item, err := runItem(rec, &types.AttributeValueMemberN{Value: "1"})
 	if err != nil {
 		t.Fatal(err)
@@ -179,7 +183,11 @@ func TestDynamoDBRefusesOversizeItem(t *testing.T) {
 }
 
 func TestItemRoundTrip(t *testing.T) {
-	rec := records(fixture(2))[0]
+	recs, err := records(fixture(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := recs[0]
 	rec.Metrics[0].Note = "" // an empty string must survive too
 	item, err := toItem(rec)
 	if err != nil {

@@ -27,9 +27,9 @@ var (
 	bucketAlerts = []byte("alerts")
 )
 
-// Local keeps history in one bbolt file. Runs are filed under
-// "<timestamp>#<instance id>#<run id>", so keys sort by time and a retried
-// write overwrites its own record; alert states under AlertState.Key().
+// Local keeps history in one bbolt file. Runs are filed under runKey, so
+// keys sort by time and a retried write overwrites its own record; alert
+// states under AlertState.Key().
 type Local struct {
 	db        *bolt.DB
 	path      string
@@ -98,12 +98,16 @@ func (l *Local) WriteRun(ctx context.Context, rep *quota.Report) error {
 	cutoff := []byte(stamp(rep.StartedAt.Add(-l.retention)))
 	return l.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketRuns)
-		for _, rec := range records(rep) {
+		recs, err := records(rep)
+		if err != nil {
+			return err
+		}
+		for _, rec := range recs {
 			v, err := json.Marshal(rec)
 			if err != nil {
 				return err
 			}
-			if err := b.Put([]byte(rec.Timestamp+"#"+rec.InstanceID+"#"+rec.RunID), v); err != nil {
+			if err := b.Put(runKey(rec), v); err != nil {
 				return fmt.Errorf("write run %s instance %s: %w", rec.RunID, rec.InstanceID, err)
 			}
 		}
@@ -115,6 +119,18 @@ func (l *Local) WriteRun(ctx context.Context, rep *quota.Report) error {
 		}
 		return nil
 	})
+}
+
+// runKey is the key a record is filed under:
+// <timestamp>#<instance id>#<run id>, and #<segment> after it for the
+// account record of a part of a larger run, whose parts share their run
+// ID.
+func runKey(rec runRecord) []byte {
+	k := rec.Timestamp + "#" + rec.InstanceID + "#" + rec.RunID
+	if rec.part != "" {
+		k += "#" + rec.part
+	}
+	return []byte(k)
 }
 
 // Runs walks the runs from the newest back to q.Since.

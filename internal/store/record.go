@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -59,6 +60,9 @@ type runRecord struct {
 	UnknownCount    int           `json:"unknown_count"`
 	Metrics         metricList    `json:"metrics"`
 	Summary         summaryRecord `json:"summary"`
+	// part is the report's part segment (see partSegment) on the account
+	// record of a part of a larger run; empty otherwise.
+	part string
 }
 
 type summaryRecord struct {
@@ -76,9 +80,51 @@ func seedID(instanceID string, started time.Time) string {
 	return fmt.Sprintf("instance_%s_%d", short, started.Unix())
 }
 
+// partSegment is the segment that keys the account-level record,
+// execution summary and latest report of a part of a larger run: the
+// account, and for an organization item the account and Region
+// ("222222222222-eu-west-2"). It is empty for a run of the caller's own
+// account alone, whose keys stay the Python Lambda's.
+func partSegment(rep *quota.Report) (string, error) {
+	p := rep.Part
+	if p == nil {
+		return "", nil
+	}
+	if !accountPattern.MatchString(p.AccountID) {
+		return "", fmt.Errorf("store: report part account %q is not a 12-digit account id", p.AccountID)
+	}
+	if p.Region == "" {
+		return p.AccountID, nil
+	}
+	if !regionPattern.MatchString(p.Region) {
+		return "", fmt.Errorf("store: report part region %q is not an AWS Region name", p.Region)
+	}
+	return p.AccountID + "-" + p.Region, nil
+}
+
+var (
+	accountPattern = regexp.MustCompile(`^[0-9]{12}$`)
+	regionPattern  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
+	// segmentPattern matches every segment partSegment gives.
+	segmentPattern = regexp.MustCompile(`^[0-9]{12}(-[a-z]{2}(-[a-z]+)+-[0-9]+)?$`)
+)
+
+// accountRecordID is the item id of the account-level record: the seed's,
+// or with the part's segment when the run is a part of a larger one.
+func accountRecordID(segment string, started time.Time) string {
+	if segment == "" {
+		return seedID(AccountInstanceID, started)
+	}
+	return fmt.Sprintf("instance_%s_%s_%d", AccountInstanceID, segment, started.Unix())
+}
+
 // records splits a report into its run records: one per instance, then
 // one for the account-level quotas when there are any.
-func records(rep *quota.Report) []runRecord {
+func records(rep *quota.Report) ([]runRecord, error) {
+	segment, err := partSegment(rep)
+	if err != nil {
+		return nil, err
+	}
 	started := rep.StartedAt.UTC().Truncate(time.Second)
 	rec := func(id, alias, status, region string, ms []quota.Result, s quota.Summary) runRecord {
 		if ms == nil {
@@ -98,9 +144,11 @@ func records(rep *quota.Report) []runRecord {
 		out = append(out, rec(in.InstanceID, in.InstanceAlias, in.InstanceStatus, in.Region, in.Metrics, in.Summary))
 	}
 	if len(rep.Account.Metrics) > 0 {
-		out = append(out, rec(AccountInstanceID, "", "", strings.Join(rep.Regions, ","), rep.Account.Metrics, rep.Account.Summary))
+		r := rec(AccountInstanceID, "", "", strings.Join(rep.Regions, ","), rep.Account.Metrics, rep.Account.Summary)
+		r.ID, r.part = accountRecordID(segment, started), segment
+		out = append(out, r)
 	}
-	return out
+	return out, nil
 }
 
 func (r runRecord) run() (Run, error) {

@@ -41,7 +41,19 @@ const keyStamp = "20060102T150405Z"
 //	connect-reports/YYYY/MM/DD/execution-summary-<timestamp>.json
 //	connect-reports/latest.json
 //	connect-reports/dashboard.html (written by WriteDashboard)
+//
+// A part of a larger run keeps its latest report and dashboard in
+// connect-reports/<account>/[<region>/] instead (docs/history.md).
 //	alert-state/<account>/<region>.json
+//
+// A part of a larger run (quota.Report.Part) names its segment (see
+// partSegment) in the account and summary objects and files its latest
+// report in a folder of its own:
+//
+//	connect-metrics/YYYY/MM/DD/account-metrics-<segment>-<timestamp>.json
+//	connect-reports/YYYY/MM/DD/execution-summary-<segment>-<timestamp>.json
+//	connect-reports/<account>/latest.json
+//	connect-reports/<account>/<region>/latest.json   (an organization item)
 type S3 struct {
 	client   s3API
 	bucket   string
@@ -85,18 +97,28 @@ type instanceSummary struct {
 // summary and latest.json. Keys derive from the run's start, so a retry
 // overwrites the same objects.
 func (b *S3) WriteRun(ctx context.Context, rep *quota.Report) error {
+	recs, err := records(rep)
+	if err != nil {
+		return err
+	}
 	started := rep.StartedAt.UTC().Truncate(time.Second)
 	ts, day := started.Format(keyStamp), started.Format("2006/01/02")
+	// named is <timestamp>, or <segment>-<timestamp> for a part of a
+	// larger run; latest is where its full report goes.
+	named, latest := ts, b.reportsDir(rep)+"latest.json"
+	if segment, _ := partSegment(rep); segment != "" {
+		named = segment + "-" + ts
+	}
 	var errs []error
 	put := func(key string, v any) {
 		if err := b.put(ctx, key, v); err != nil {
 			errs = append(errs, err)
 		}
 	}
-	for _, rec := range records(rep) {
+	for _, rec := range recs {
 		name := "instance-metrics-" + rec.InstanceID + "-" + ts + ".json"
 		if rec.InstanceID == AccountInstanceID {
-			name = "account-metrics-" + ts + ".json"
+			name = "account-metrics-" + named + ".json"
 		}
 		put(b.prefix+"connect-metrics/"+day+"/"+name, rec)
 	}
@@ -109,23 +131,39 @@ func (b *S3) WriteRun(ctx context.Context, rep *quota.Report) error {
 	for _, in := range rep.Instances {
 		sum.Instances = append(sum.Instances, instanceSummary{in.InstanceID, in.InstanceAlias, in.Region, in.InstanceStatus, in.Summary})
 	}
-	put(b.prefix+"connect-reports/"+day+"/execution-summary-"+ts+".json", sum)
-	put(b.prefix+"connect-reports/latest.json", rep)
+	put(b.prefix+"connect-reports/"+day+"/execution-summary-"+named+".json", sum)
+	put(latest, rep)
 	return errors.Join(errs...)
 }
 
-// DashboardKey is where WriteDashboard puts the page, under the prefix:
-// beside latest.json.
+// DashboardKey is where WriteDashboard puts the page of a run of the
+// caller's own account, under the prefix: beside latest.json.
 const DashboardKey = "connect-reports/dashboard.html"
 
-// WriteDashboard puts the run's HTML dashboard at DashboardKey, encrypted
-// like every other object of the store.
-func (b *S3) WriteDashboard(ctx context.Context, page []byte) error {
-	return b.putBytes(ctx, b.prefix+DashboardKey, page, "text/html; charset=utf-8")
+// reportsDir is the folder of a run's latest report and dashboard:
+// connect-reports/, or for a part of a larger run (one account of several,
+// an organization item) its own connect-reports/<account>/[<region>/].
+func (b *S3) reportsDir(rep *quota.Report) string {
+	dir := b.prefix + "connect-reports/"
+	if segment, _ := partSegment(rep); segment != "" {
+		dir += rep.Part.AccountID + "/"
+		if rep.Part.Region != "" {
+			dir += rep.Part.Region + "/"
+		}
+	}
+	return dir
 }
 
-// DashboardURI is the S3 URI of the dashboard WriteDashboard writes.
-func (b *S3) DashboardURI() string { return "s3://" + b.bucket + "/" + b.prefix + DashboardKey }
+// WriteDashboard puts the run's HTML dashboard beside its latest report
+// (DashboardKey for a run of the caller's own account), encrypted like
+// every other object of the store, and returns its S3 URI.
+func (b *S3) WriteDashboard(ctx context.Context, rep *quota.Report, page []byte) (string, error) {
+	if _, err := partSegment(rep); err != nil {
+		return "", err
+	}
+	key := b.reportsDir(rep) + "dashboard.html"
+	return "s3://" + b.bucket + "/" + key, b.putBytes(ctx, key, page, "text/html; charset=utf-8")
+}
 
 func (b *S3) put(ctx context.Context, key string, v any) error {
 	body, err := json.Marshal(v)
@@ -206,7 +244,8 @@ func parseRunKey(key string) (runObject, bool) {
 }
 
 // parseCqmonName reads cqmon's object names: instance-metrics-<instance
-// id>-<timestamp> and account-metrics-<timestamp>.
+// id>-<timestamp>, account-metrics-<timestamp> and, for a part of a larger
+// run, account-metrics-<segment>-<timestamp>.
 func parseCqmonName(name string) (runObject, bool) {
 	if len(name) < len(keyStamp) {
 		return runObject{}, false
@@ -217,7 +256,11 @@ func parseCqmonName(name string) (runObject, bool) {
 		return runObject{}, false
 	}
 	instance := AccountInstanceID
-	if head != "account-metrics-" {
+	if segment, ok := strings.CutPrefix(head, "account-metrics-"); ok {
+		if segment, dashed := strings.CutSuffix(segment, "-"); segment != "" && (!dashed || !segmentPattern.MatchString(segment)) {
+			return runObject{}, false
+		}
+	} else {
 		id, named := strings.CutPrefix(head, "instance-metrics-")
 		id, dashed := strings.CutSuffix(id, "-")
 		if !named || !dashed || id == "" {

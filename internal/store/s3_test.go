@@ -126,6 +126,10 @@ func TestParseRunKey(t *testing.T) {
 	}{
 		{"p/connect-metrics/2025/03/01/instance-metrics-" + instA + "-20250301T100000Z.json", instA, true, false},
 		{"connect-metrics/2025/03/01/account-metrics-20250301T100000Z.json", AccountInstanceID, true, false},
+		// A part of a larger run: an account, an organization item.
+		{"connect-metrics/2025/03/01/account-metrics-222222222222-20250301T100000Z.json", AccountInstanceID, true, false},
+		{"connect-metrics/2025/03/01/account-metrics-222222222222-eu-west-2-20250301T100000Z.json", AccountInstanceID, true, false},
+		{"connect-metrics/2025/03/01/account-metrics-x-20250301T100000Z.json", "", true, true},
 		// The Python Lambda's names: read, since only the content names
 		// the instance.
 		{"connect-metrics/2025/03/01/instance-metrics-20250301T100000Z.json", "", true, true},
@@ -178,11 +182,17 @@ func TestS3Dashboard(t *testing.T) {
 	const key = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
 	st, client := newBucket(t, Options{KMSKeyID: key})
 	ctx := context.Background()
-	if err := st.WriteDashboard(ctx, []byte("<!DOCTYPE html><title>x</title>")); err != nil {
+	uri, err := st.WriteDashboard(ctx, &quota.Report{}, []byte("<!DOCTYPE html><title>x</title>"))
+	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := st.DashboardURI(), "s3://"+st.bucket+"/cqmon/connect-reports/dashboard.html"; got != want {
-		t.Errorf("DashboardURI() = %s, want %s", got, want)
+	if want := "s3://" + st.bucket + "/cqmon/connect-reports/dashboard.html"; uri != want {
+		t.Errorf("WriteDashboard() wrote %s, want %s", uri, want)
+	}
+	// An organization item's page goes beside its own latest report.
+	item := &quota.Report{Part: &quota.Part{AccountID: "222222222222", Region: "eu-west-2"}}
+	if uri, err := st.WriteDashboard(ctx, item, []byte("<!DOCTYPE html>")); err != nil || uri != "s3://"+st.bucket+"/cqmon/connect-reports/222222222222/eu-west-2/dashboard.html" {
+		t.Errorf("WriteDashboard(item) = %s, %v", uri, err)
 	}
 	head, err := client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(st.bucket), Key: aws.String("cqmon/connect-reports/dashboard.html")})
 	if err != nil {
