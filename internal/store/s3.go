@@ -44,6 +44,7 @@ const keyStamp = "20060102T150405Z"
 //
 // A part of a larger run keeps its latest report and dashboard in
 // connect-reports/<account>/[<region>/] instead (docs/history.md).
+//
 //	alert-state/<account>/<region>.json
 //
 // A part of a larger run (quota.Report.Part) names its segment (see
