@@ -41,10 +41,6 @@ const keyStamp = "20060102T150405Z"
 //	connect-reports/YYYY/MM/DD/execution-summary-<timestamp>.json
 //	connect-reports/latest.json
 //	connect-reports/dashboard.html (written by WriteDashboard)
-//
-// A part of a larger run keeps its latest report and dashboard in
-// connect-reports/<account>/[<region>/] instead (docs/history.md).
-//
 //	alert-state/<account>/<region>.json
 //
 // A part of a larger run (quota.Report.Part) names its segment (see
@@ -55,6 +51,7 @@ const keyStamp = "20060102T150405Z"
 //	connect-reports/YYYY/MM/DD/execution-summary-<segment>-<timestamp>.json
 //	connect-reports/<account>/latest.json
 //	connect-reports/<account>/<region>/latest.json   (an organization item)
+//	connect-reports/<account>/<region>/dashboard.html (an organization item)
 type S3 struct {
 	client   s3API
 	bucket   string
