@@ -129,15 +129,15 @@ func withChildrenBounded(countMeasure string, list boundedPage, ib *instanceBoun
 						known[ch.measures[0]] = b
 					}
 				}
-				if b, ok := known[ch.measures[0]]; ok && len(ch.measures) == 1 && env.SafelyUnder != nil && env.SafelyUnder(ch.measures[0], in.ID, float64(b.value)) {
-					m := quota.Measurement{Value: float64(b.value), Approximate: true, Parent: b.where,
-						Note: fmt.Sprintf("at most %d (%s): far enough under the threshold that the per-parent calls were saved", b.value, b.why)}
-					if b.value == 0 {
-						// A bound of none is exact.
-						m = quota.Measurement{Value: 0, Note: "none on any parent (" + b.why + ")"}
-					}
-					res[ch.measures[0]] = m
+				if b, ok := known[ch.measures[0]]; ok && len(ch.measures) == 1 && env.safelyUnder(ch.measures[0], in.ID, b.value) {
+					res[ch.measures[0]] = boundMeasurement(b)
 					continue
+				}
+				if ch.bound > 0 && len(ch.measures) == 1 {
+					if m, ok := countNearThreshold(ctx, env, in.ID, total, parents, bounds, ch); ok {
+						res[ch.measures[0]] = m
+						continue
+					}
 				}
 				for m, v := range maxOverParents(ctx, env, in.ID, total, parents, ch) {
 					res[m] = v
@@ -146,6 +146,59 @@ func withChildrenBounded(countMeasure string, list boundedPage, ib *instanceBoun
 			return res
 		},
 	}
+}
+
+// boundMeasurement reports a bound that sits far enough under the
+// threshold to stand for the exact maximum.
+func boundMeasurement(b bound) quota.Measurement {
+	if b.value == 0 {
+		// A bound of none is exact.
+		return quota.Measurement{Value: 0, Note: "none on any parent (" + b.why + ")"}
+	}
+	return quota.Measurement{Value: float64(b.value), Approximate: true, Parent: b.where,
+		Note: fmt.Sprintf("at most %d (%s): far enough under the threshold that the per-parent calls were saved", b.value, b.why)}
+}
+
+// safelyUnder reports whether a value of the measure on the instance sits
+// under the threshold by more than the margin (never without limits).
+func (env *Env) safelyUnder(measure, instanceID string, v int) bool {
+	return env.SafelyUnder != nil && env.SafelyUnder(measure, instanceID, float64(v))
+}
+
+// countNearThreshold counts exactly only the parents whose own bound from
+// the listing is not far enough under the threshold: one call per parent
+// near it instead of one per parent. The others' largest bound stands for
+// them. It declines (false) when a parent has no bound.
+func countNearThreshold(ctx context.Context, env *Env, instanceID string, total int, parents []parent, bounds [][]int, ch child) (quota.Measurement, bool) {
+	slot, measure := ch.bound-1, ch.measures[0]
+	rest := bound{value: -1}
+	var near []parent
+	for i, p := range parents {
+		if slot >= len(bounds[i]) || bounds[i][slot] < 0 {
+			return quota.Measurement{}, false
+		}
+		v := bounds[i][slot]
+		if !env.safelyUnder(measure, instanceID, v) {
+			near = append(near, p)
+			continue
+		}
+		if v > rest.value {
+			rest = bound{value: v, where: p.label, why: "from the parent listing"}
+		}
+	}
+	if len(near) == 0 || len(near) == len(parents) {
+		return quota.Measurement{}, false
+	}
+	m := maxOverParents(ctx, env, instanceID, total, near, ch)[measure]
+	if m.Err != nil || m.Value >= float64(rest.value) {
+		if m.Err == nil {
+			m.Note = fmt.Sprintf("counted on the %d of %d parents whose listing bound is near the threshold; the others hold at most %d", len(near), len(parents), rest.value)
+		}
+		return m, true
+	}
+	b := boundMeasurement(rest)
+	b.Note = fmt.Sprintf("at most %d (%s); the %d parents near the threshold were counted, largest %g on %s", rest.value, rest.why, len(near), m.Value, m.Parent)
+	return b, true
 }
 
 // bound is an upper bound on a per-parent maximum.

@@ -93,6 +93,37 @@ func TestBoundsSparePerParentCalls(t *testing.T) {
 	}
 }
 
+// TestOnlyParentsNearTheThresholdAreCounted: a routing profile whose own
+// bound from the listing is near the threshold is counted exactly; the
+// others' bounds stand for them, so one call replaces ten.
+func TestOnlyParentsNearTheThresholdAreCounted(t *testing.T) {
+	tests := []struct {
+		name        string
+		first       int
+		wantValue   float64
+		approximate bool
+	}{
+		// 40 configurations counted on the first profile, more than the
+		// others' bound (4 channels x 3 queues).
+		{"the counted profile holds the maximum", 40, 40, false},
+		// 9 counted, under the others' bound of 12: at most 12.
+		{"the others' bound is larger", 9, 12, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sc := parentsScenario()
+			sc.Instances[0].Children["routingProfileQueues"] = sim.ChildCounts{List: []int{tt.first}, Others: 3}
+			env, srv := relatedEnv(t, sc, "us-east-1")
+			env.SafelyUnder = func(measure, instanceID string, v float64) bool { return v < 30 }
+			m := runInstance(t, Families["connect:SearchRoutingProfiles"], env)["connect.routing_profile_queues"]
+			got := []any{m.Value, m.Approximate, connectCalls(srv, "ListRoutingProfileQueues")}
+			if diff := cmp.Diff([]any{tt.wantValue, tt.approximate, 1}, got); diff != "" {
+				t.Errorf("(-want +got):\n%s\nnote %q err %v", diff, m.Note, m.Err)
+			}
+		})
+	}
+}
+
 func TestQueueQuickConnectsBoundedByTheInstanceTotal(t *testing.T) {
 	env, srv := relatedEnv(t, parentsScenario(), "us-east-1")
 	env.SafelyUnder = func(measure, instanceID string, v float64) bool { return v < 100 }
