@@ -45,6 +45,7 @@ type ConnectAPI interface {
 	ListRoutingProfileManualAssignmentQueues(context.Context, *connect.ListRoutingProfileManualAssignmentQueuesInput, ...func(*connect.Options)) (*connect.ListRoutingProfileManualAssignmentQueuesOutput, error)
 	ListRoutingProfileQueues(context.Context, *connect.ListRoutingProfileQueuesInput, ...func(*connect.Options)) (*connect.ListRoutingProfileQueuesOutput, error)
 	ListUserProficiencies(context.Context, *connect.ListUserProficienciesInput, ...func(*connect.Options)) (*connect.ListUserProficienciesOutput, error)
+	SearchPredefinedAttributes(context.Context, *connect.SearchPredefinedAttributesInput, ...func(*connect.Options)) (*connect.SearchPredefinedAttributesOutput, error)
 	SearchHoursOfOperationOverrides(context.Context, *connect.SearchHoursOfOperationOverridesInput, ...func(*connect.Options)) (*connect.SearchHoursOfOperationOverridesOutput, error)
 	ListHoursOfOperationOverrides(context.Context, *connect.ListHoursOfOperationOverridesInput, ...func(*connect.Options)) (*connect.ListHoursOfOperationOverridesOutput, error)
 	ListDataTableAttributes(context.Context, *connect.ListDataTableAttributesInput, ...func(*connect.Options)) (*connect.ListDataTableAttributesOutput, error)

@@ -523,3 +523,26 @@ func overrideTotal(ctx context.Context, c ConnectAPI, id string) (int, string, e
 	n := int(*out.ApproximateTotalCount)
 	return n, fmt.Sprintf("the instance has about %d overrides in all", n), nil
 }
+
+// predefinedValueTotal adds up the values of every predefined attribute
+// of the instance (SearchPredefinedAttributes, 100 attributes a call). A
+// proficiency is one attribute value at a level, and a user holds a value
+// at most once, so no user can hold more proficiencies than that total.
+func predefinedValueTotal(ctx context.Context, c ConnectAPI, id string) (int, string, error) {
+	values := 0
+	_, err := countPages(ctx, c, id, func(ctx context.Context, c ConnectAPI, id string, tok *string) (int, *string, error) {
+		out, err := c.SearchPredefinedAttributes(ctx, &connect.SearchPredefinedAttributesInput{InstanceId: &id, MaxResults: aws.Int32(pageList100), NextToken: tok})
+		if err != nil {
+			return 0, nil, err
+		}
+		for _, a := range out.PredefinedAttributes {
+			list, ok := a.Values.(*types.PredefinedAttributeValuesMemberStringList)
+			if !ok {
+				return 0, nil, fmt.Errorf("%w: predefined attribute %q without a string list of values", awsapi.ErrMalformed, aws.ToString(a.Name))
+			}
+			values += len(list.Value)
+		}
+		return len(out.PredefinedAttributes), out.NextToken, nil
+	})
+	return values, fmt.Sprintf("the instance has %d predefined attribute values in all", values), err
+}

@@ -51,6 +51,35 @@ func TestPerParentMaximumNamesTheParent(t *testing.T) {
 	}
 }
 
+// TestProficienciesBoundedByPredefinedValues: two predefined attributes of
+// three values each bound every user's proficiencies at 6 for one
+// SearchPredefinedAttributes call; near the threshold each user is counted.
+func TestProficienciesBoundedByPredefinedValues(t *testing.T) {
+	tests := []struct {
+		name        string
+		safelyUnder float64
+		want        float64
+		approximate bool
+		calls       int
+	}{
+		{"bound far under the threshold", 7, 6, true, 0},
+		{"bound near it: one call per user", 6, 7, false, 30},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sc := parentsScenario()
+			sc.Instances[0].Counts["predefinedAttributes"] = 2
+			env, srv := relatedEnv(t, sc, "us-east-1")
+			env.SafelyUnder = func(measure, instanceID string, v float64) bool { return v < tt.safelyUnder }
+			m := runInstance(t, Families["connect:ListUsers"], env)["connect.user_proficiencies"]
+			got := []any{m.Value, m.Approximate, connectCalls(srv, "ListUserProficiencies"), connectCalls(srv, "SearchPredefinedAttributes")}
+			if diff := cmp.Diff([]any{tt.want, tt.approximate, tt.calls, 1}, got); diff != "" {
+				t.Errorf("(-want +got):\n%s\nnote %q err %v", diff, m.Note, m.Err)
+			}
+		})
+	}
+}
+
 func TestMaxParentsSkipsTheFanOut(t *testing.T) {
 	env, srv := relatedEnv(t, parentsScenario(), "us-east-1")
 	env.MaxParents = 20

@@ -11,8 +11,10 @@ import (
 // Families is every collector, keyed by the API family it reads. Read it
 // top to bottom to see what cqmon calls.
 var Families = map[string]Family{
-	"connect:ListInstances":          instanceCount(),
-	"connect:ListUsers":              withChildren("connect.users", listUserParents, child{[]string{"connect.user_proficiencies"}, userProficiencies, 0}),
+	"connect:ListInstances": instanceCount(),
+	"connect:ListUsers": withChildrenBounded("connect.users", boundless(listUserParents),
+		&instanceBound{"", "connect.user_proficiencies", predefinedValueTotal},
+		child{[]string{"connect.user_proficiencies"}, userProficiencies, 0}),
 	"connect:ListSecurityProfiles":   count("connect.security_profiles", listSecurityProfiles),
 	"connect:ListContactFlows":       count("connect.contact_flows", listContactFlows),
 	"connect:ListContactFlowModules": count("connect.flow_modules", listContactFlowModules),
