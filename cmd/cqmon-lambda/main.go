@@ -30,10 +30,12 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 
+	"github.com/cqmon/cqmon/internal/engine"
 	"github.com/cqmon/cqmon/internal/lambdaconfig"
 )
 
 func main() {
+	engine.SetMemoryLimit(os.Getenv("GOMEMLIMIT"), engine.LambdaMemoryLimit(os.Getenv("AWS_LAMBDA_FUNCTION_MEMORY_SIZE")))
 	os.Exit(run(context.Background(), os.Getenv, os.Stdout))
 }
 

@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/cqmon/cqmon/internal/engine"
 	"github.com/cqmon/cqmon/internal/quota"
 )
 
@@ -38,6 +39,7 @@ const (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	engine.SetMemoryLimit(os.Getenv("GOMEMLIMIT"), engine.CLIMemoryLimit)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
