@@ -61,7 +61,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	f, err := awsapi.NewFactory(ctx, awsapi.Options{
-		Region: sc.Regions[0], Endpoint: url, StaticCredentials: &simCredentials, Share: float64(rf.share),
+		Region: sc.Regions[0], Endpoint: url, StaticCredentials: &simCredentials, Share: float64(rf.share), ShareMax: float64(rf.shareMax),
 	})
 	if err != nil {
 		return err

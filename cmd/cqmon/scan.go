@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/cqmon/cqmon/internal/alert"
@@ -27,6 +28,8 @@ type runFlags struct {
 	threshold   numberFlag
 	margin      numberFlag
 	share       numberFlag
+	shareMax    numberFlag
+	verbose     bool
 	output      outputFlag
 	quiet       bool
 	lookback    durationFlag
@@ -67,7 +70,7 @@ func (m *multiFlag) Set(v string) error {
 
 func addRunFlags(fs *flag.FlagSet, defaultStore string) *runFlags {
 	rf := &runFlags{
-		share: awsapi.DefaultShare, output: "table",
+		share: awsapi.DefaultShare, shareMax: awsapi.DefaultShareMax, output: "table",
 		lookback: durationFlag(engine.DefaultLookback), retention: durationFlag(store.DefaultRetention),
 		remindAfter: durationFlag(alert.DefaultRemindAfter), hysteresis: alert.DefaultHysteresis,
 		timeout: durationFlag(defaultTimeout), horizon: durationFlag(alert.DefaultHorizon),
@@ -82,6 +85,8 @@ func addRunFlags(fs *flag.FlagSet, defaultStore string) *runFlags {
 	fs.Var(&rf.margin, "margin", "points under the threshold below which a cheap upper bound replaces an exact per-parent count (0-50)")
 	fs.Var((*listFlag)(&rf.cfg.SkipServices), "skip-service", "comma-separated related services not to measure at all (voiceid, cases, profile, wisdom, app-integrations, connect-campaigns): their quotas are reported unknown, skipped, and never alerted")
 	fs.Var(&rf.share, "rate-share", "share of each API's rate limit cqmon may use (0.05-1)")
+	fs.Var(&rf.shareMax, "rate-share-max", "most of an API's rate limit cqmon may use when CloudWatch shows the account's own recent calls leave it idle (rate-share-1)")
+	fs.BoolVar(&rf.verbose, "verbose", false, "print each API operation's calls and the rate it was paced at on stderr")
 	fs.Var(&rf.output, "output", "report format: table or json")
 	fs.BoolVar(&rf.quiet, "quiet", false, "no progress lines on stderr")
 	fs.Var(&rf.stores, "store", "history and alert memory: local, local:<path>, dynamodb:<table>, s3://<bucket>/<prefix>, or none; repeatable (default "+defaultStore+")")
@@ -125,6 +130,13 @@ func (rf *runFlags) options(defaultStore string, stdout io.Writer, stderr io.Wri
 		if err := rf.table.check(rf.output); err != nil {
 			return monitor.Options{}, err
 		}
+	}
+	if rf.shareMax == awsapi.DefaultShareMax && rf.share > rf.shareMax {
+		// A base share above the default maximum is its own maximum.
+		rf.shareMax = rf.share
+	}
+	if !quota.InRange(float64(rf.shareMax), float64(rf.share), 1) {
+		return monitor.Options{}, usagef("rate-share-max: %v is outside %v (rate-share) to 1", rf.shareMax, rf.share)
 	}
 	o := monitor.Options{Engine: rf.cfg, Stdout: stdout, Accounts: rf.accounts}
 	stores := rf.stores
@@ -216,7 +228,7 @@ func (sf *scanFlags) prepare(ctx context.Context, stdout, stderr io.Writer) (mon
 	if err != nil {
 		return opts, nil, err
 	}
-	f, err := awsapi.NewFactory(ctx, awsapi.Options{Profile: sf.profile, Share: float64(sf.share)})
+	f, err := awsapi.NewFactory(ctx, awsapi.Options{Profile: sf.profile, Share: float64(sf.share), ShareMax: float64(sf.shareMax)})
 	if err != nil {
 		return opts, nil, err
 	}
@@ -268,6 +280,9 @@ func runAndPrint(ctx context.Context, f *awsapi.Factory, opts monitor.Options, r
 	}
 	if page != nil && page.size > 0 && !rf.quiet {
 		fmt.Fprintf(stderr, "dashboard written to %s (%d KB)\n", page.path, (page.size+1023)/1024)
+	}
+	if rf.verbose {
+		printPace(stderr, f.Pacer().Stats())
 	}
 	if rf.output == "json" {
 		if err := report.JSON(stdout, rep); err != nil {
@@ -398,4 +413,14 @@ func cmdCatalog(args []string, stdout, stderr io.Writer) error {
 		return report.CatalogMarkdown(stdout, defs)
 	}
 	return report.CatalogTable(stdout, defs)
+}
+
+// printPace lists each operation's calls and the rate it was paced at.
+func printPace(w io.Writer, stats []awsapi.OpStats) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "service\toperation\tcalls\tthrottled\tpaced at\tshare\t")
+	for _, s := range stats {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%.2f/s\t%.2f\t\n", s.Service, s.Operation, s.Calls, s.Throttled, s.Rate, s.Share)
+	}
+	tw.Flush()
 }

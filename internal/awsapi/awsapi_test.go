@@ -155,3 +155,38 @@ func TestClassifyAndReason(t *testing.T) {
 		t.Errorf("Classify(plain) = %q", got)
 	}
 }
+
+// TestSpendIdle: an operation the customer barely uses may be paced up to
+// the maximum share; a busy one gets what the customer's peak leaves, even
+// under the base share, never nothing.
+func TestSpendIdle(t *testing.T) {
+	tests := []struct {
+		name      string
+		peak      float64
+		wantRate  float64
+		wantShare float64
+	}{
+		{"idle", 0, 16, 0.8},
+		{"some use", 8, 12, 0.6},
+		{"busy", 15, 5, 0.25},
+		{"over the limit", 25, 20 * 0.5 * backoffFloor, 0.5 * backoffFloor},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, _ := connectServer(t, 0, false)
+			f := factory(t, srv.URL, func(string, string) float64 { return 20 })
+			if err := listUsers(context.Background(), f); err != nil {
+				t.Fatal(err)
+			}
+			f.Pacer().SpendIdle("us-east-1", "Connect", "ListUsers", tt.peak)
+			st := f.Pacer().Stats()
+			if len(st) != 1 || st[0].Rate != tt.wantRate || st[0].Share != tt.wantShare {
+				t.Errorf("Stats() = %+v, want rate %v share %v", st, tt.wantRate, tt.wantShare)
+			}
+			f.Pacer().Rearm()
+			if st := f.Pacer().Stats(); st[0].Rate != 10 {
+				t.Errorf("after Rearm rate = %v, want the base 10", st[0].Rate)
+			}
+		})
+	}
+}

@@ -51,6 +51,9 @@ type Options struct {
 	StaticCredentials *credentials.StaticCredentialsProvider
 	// Share of each operation's rate to use; 0 means DefaultShare.
 	Share float64
+	// ShareMax is the most of an operation's rate to use when the
+	// customer's own recent use leaves it idle; 0 means DefaultShareMax.
+	ShareMax float64
 	// Rates overrides DefaultRate (tests and benchmarks).
 	Rates func(service, operation string) float64
 	// MaxAttempts per call; 0 means DefaultMaxAttempts.
@@ -132,10 +135,14 @@ func NewFactory(ctx context.Context, opts Options) (*Factory, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load AWS configuration: %w", err)
 	}
+	pacer := NewPacer(opts.Share, opts.Rates)
+	if opts.ShareMax > 0 {
+		pacer.SetShareMax(opts.ShareMax)
+	}
 	return &Factory{
 		cfg:     cfg,
 		opts:    opts,
-		pacer:   NewPacer(opts.Share, opts.Rates),
+		pacer:   pacer,
 		clients: map[string]*Clients{},
 	}, nil
 }

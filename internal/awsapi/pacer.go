@@ -82,6 +82,9 @@ const (
 	// DefaultShare is the part of each operation's rate cqmon uses, leaving
 	// the rest to the customer's production integrations.
 	DefaultShare = 0.5
+	// DefaultShareMax is the most of an operation's rate cqmon uses when
+	// the customer's own recent calls leave that much idle.
+	DefaultShareMax = 0.8
 )
 
 // connectRates lists the Connect operations whose applied default is not
@@ -152,18 +155,25 @@ type OpStats struct {
 	Calls     int    `json:"calls"`
 	Throttled int    `json:"throttled"`
 	Errors    int    `json:"errors"`
+	// Rate is the calls per second the operation was paced at last (the
+	// highest over Regions), and Share that rate's part of the limit.
+	Rate  float64 `json:"rate"`
+	Share float64 `json:"share"`
 }
 
 // Pacer owns one token bucket per (region, service, operation) and counts
 // every attempt that goes through it.
 type Pacer struct {
-	share float64
-	rates func(service, operation string) float64
+	share, shareMax float64
+	rates           func(service, operation string) float64
 
 	mu        sync.Mutex
 	buckets   map[string]*rate.Limiter
 	stats     map[string]*OpStats
 	overrides map[string]float64
+	// shares holds the share of the operations whose customer's use was
+	// read (SpendIdle); the others spend share.
+	shares map[string]float64
 }
 
 // NewPacer returns a pacer spending share (0 < share <= 1) of each
@@ -172,7 +182,49 @@ func NewPacer(share float64, rates func(service, operation string) float64) *Pac
 	if rates == nil {
 		rates = DefaultRate
 	}
-	return &Pacer{share: share, rates: rates, buckets: map[string]*rate.Limiter{}, stats: map[string]*OpStats{}, overrides: map[string]float64{}}
+	return &Pacer{share: share, shareMax: max(share, DefaultShareMax), rates: rates, buckets: map[string]*rate.Limiter{},
+		stats: map[string]*OpStats{}, overrides: map[string]float64{}, shares: map[string]float64{}}
+}
+
+// SetShareMax sets the most of an operation's rate SpendIdle may grant
+// (never under the base share).
+func (p *Pacer) SetShareMax(shareMax float64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.shareMax = max(p.share, shareMax)
+}
+
+// SpendIdle sizes an operation's budget from the customer's own recent
+// peak rate of it (CloudWatch AWS/Usage CallCount): whatever the peak
+// leaves of the limit, up to shareMax of it. A busy operation gets less
+// than the base share, down to backoffFloor of it, so that cqmon never
+// spends what the customer's integrations use.
+func (p *Pacer) SpendIdle(region, service, op string, peakRPS float64) {
+	if peakRPS < 0 {
+		return
+	}
+	key := region + "/" + service + "/" + op
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	limit := p.rateOf(region, service, op)
+	if limit <= 0 {
+		return
+	}
+	share := min(p.shareMax, (limit-peakRPS)/limit)
+	p.shares[key] = max(share, p.share*backoffFloor)
+	if b, ok := p.buckets[key]; ok {
+		r := limit * p.shares[key]
+		b.SetLimit(rate.Limit(r))
+		b.SetBurst(burstFor(r))
+	}
+}
+
+// shareOf is the share an operation spends in a Region.
+func (p *Pacer) shareOf(key string) float64 {
+	if s, ok := p.shares[key]; ok {
+		return s
+	}
+	return p.share
 }
 
 // SetRate replaces the documented rate of one operation in one Region
@@ -187,7 +239,7 @@ func (p *Pacer) SetRate(region, service, op string, rps float64) {
 	defer p.mu.Unlock()
 	p.overrides[key] = rps
 	if b, ok := p.buckets[key]; ok {
-		r := rps * p.share
+		r := rps * p.shareOf(key)
 		b.SetLimit(rate.Limit(r))
 		b.SetBurst(burstFor(r))
 	}
@@ -211,7 +263,7 @@ func (p *Pacer) bucket(region, service, op string) (*rate.Limiter, *OpStats) {
 	defer p.mu.Unlock()
 	b, ok := p.buckets[key]
 	if !ok {
-		r := p.rateOf(region, service, op) * p.share
+		r := p.rateOf(region, service, op) * p.shareOf(key)
 		b = rate.NewLimiter(rate.Limit(r), burstFor(r))
 		p.buckets[key] = b
 	}
@@ -223,12 +275,13 @@ func (p *Pacer) bucket(region, service, op string) (*rate.Limiter, *OpStats) {
 	return b, st
 }
 
-// Rearm restores every operation's full budget after a run that was
-// throttled: the halving applies to the rest of one run, not to the next
-// run of a long-lived process (a warm Lambda).
+// Rearm restores every operation's base budget for the next run of a
+// long-lived process (a warm Lambda): the halving after a throttle and the
+// shares from the customer's use apply to one run.
 func (p *Pacer) Rearm() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	clear(p.shares)
 	for key, b := range p.buckets {
 		parts := strings.SplitN(key, "/", 3)
 		if len(parts) != 3 {
@@ -258,6 +311,20 @@ func (p *Pacer) Stats() []OpStats {
 	out := make([]OpStats, 0, len(p.stats))
 	for _, s := range p.stats {
 		out = append(out, *s)
+	}
+	for key, b := range p.buckets {
+		parts := strings.SplitN(key, "/", 3)
+		if len(parts) != 3 {
+			continue
+		}
+		for i := range out {
+			if out[i].Service == parts[1] && out[i].Operation == parts[2] && float64(b.Limit()) > out[i].Rate {
+				out[i].Rate = float64(b.Limit())
+				if limit := p.rateOf(parts[0], parts[1], parts[2]); limit > 0 {
+					out[i].Share = out[i].Rate / limit
+				}
+			}
+		}
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Service != out[j].Service {
@@ -296,7 +363,7 @@ func (p *Pacer) HandleFinalize(ctx context.Context, in middleware.FinalizeInput,
 		st.Errors++
 		if throttles.IsErrorThrottle(err).Bool() {
 			st.Throttled++
-			floor := rate.Limit(p.rateOf(region, service, op) * p.share * backoffFloor)
+			floor := rate.Limit(p.rateOf(region, service, op) * p.shareOf(region+"/"+service+"/"+op) * backoffFloor)
 			if l := b.Limit() / 2; l >= floor {
 				b.SetLimitAt(time.Now(), l)
 			}

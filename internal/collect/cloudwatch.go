@@ -3,6 +3,7 @@ package collect
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"strings"
 	"time"
@@ -162,14 +163,18 @@ func metrics() Family {
 			nConc := len(qs)
 			qs = append(qs, breaches...)
 			nBreach := len(qs)
-			qs = append(qs, apiRateQueries(env)...)
+			// The account's call rates are read with AWS/Usage's own
+			// dimensions at once, without waiting for Service Quotas, so
+			// that the pacer can size each operation's budget from the
+			// customer's use before most calls are made.
+			qs = append(qs, apiRateQueries(env, nil)...)
 
 			res := make(map[Target]quota.Measurement, nConc)
 			if len(qs) == 0 {
 				return res
 			}
-			peaks, err := readPeaks(ctx, env.Metrics, qs, env.Now.Add(-env.Lookback), env.Now)
 			window := quota.FormatDuration(env.Lookback)
+			peaks, err := readPeaks(ctx, env.Metrics, qs, env.Now.Add(-env.Lookback), env.Now)
 			for i, q := range qs {
 				switch {
 				case i < nConc:
@@ -184,15 +189,16 @@ func metrics() Family {
 						}
 					}
 				default:
-					m := peakMeasurement(q, peaks, i, err, window)
-					if m.Err == nil {
-						m.Value = math.Round(m.Value/apiRatePeriod*100) / 100
-						m.Note = "busiest minute's average; bursts within a minute can be higher"
-						if peaks[i].points == 0 {
-							m.Note = "no calls in the last " + window
-						}
-					}
-					res[q.target] = m
+					res[q.target] = apiRateMeasurement(env, q, peaks, i, err, window)
+				}
+			}
+			// A quota whose usage metric Service Quotas names differently
+			// is read again with that metric.
+			env.awaitLimits()
+			if again := apiRateQueries(env, env.Limits); len(again) > 0 {
+				peaks, err := readPeaks(ctx, env.Metrics, again, env.Now.Add(-env.Lookback), env.Now)
+				for i, q := range again {
+					res[q.target] = apiRateMeasurement(env, q, peaks, i, err, window)
 				}
 			}
 			return res
@@ -200,9 +206,28 @@ func metrics() Family {
 	}
 }
 
-// apiRateQueries builds one query per rate quota of the run.
-func apiRateQueries(env *Env) []metricQuery {
-	env.awaitLimits()
+// apiRateMeasurement turns the busiest minute's call count of an
+// operation into its average rate that minute, and hands it to env.Pace.
+func apiRateMeasurement(env *Env, q metricQuery, peaks []metricPeak, i int, err error, window string) quota.Measurement {
+	m := peakMeasurement(q, peaks, i, err, window)
+	if m.Err != nil {
+		return m
+	}
+	m.Value = math.Round(m.Value/apiRatePeriod*100) / 100
+	m.Note = "busiest minute's average; bursts within a minute can be higher"
+	if peaks[i].points == 0 {
+		m.Note = "no calls in the last " + window
+	}
+	if env.Pace != nil {
+		env.Pace(strings.TrimPrefix(q.target.Measure, APIRatePrefix), m.Value)
+	}
+	return m
+}
+
+// apiRateQueries builds one query per rate quota of the run: with
+// AWS/Usage CallCount's dimensions when limits is nil, else only for the
+// quotas whose usage metric Service Quotas names otherwise, with that one.
+func apiRateQueries(env *Env, limits *Limits) []metricQuery {
 	var qs []metricQuery
 	for _, d := range env.Definitions {
 		op, ok := strings.CutPrefix(d.Usage.Measure, APIRatePrefix)
@@ -214,10 +239,17 @@ func apiRateQueries(env *Env) []metricQuery {
 			namespace: "AWS/Usage", name: "CallCount", stat: "Sum", period: apiRatePeriod,
 			dimensions: map[string]string{"Service": "Connect", "Type": "API", "Resource": op, "Class": "None"},
 		}
-		if env.Limits != nil {
-			if m := env.Limits.UsageMetric(d); m != nil && len(m.MetricDimensions) > 0 {
-				q.namespace, q.name, q.dimensions = aws.ToString(m.MetricNamespace), aws.ToString(m.MetricName), m.MetricDimensions
+		if limits != nil {
+			m := limits.UsageMetric(d)
+			if m == nil || len(m.MetricDimensions) == 0 {
+				continue
 			}
+			named := metricQuery{target: q.target, namespace: aws.ToString(m.MetricNamespace), name: aws.ToString(m.MetricName),
+				dimensions: m.MetricDimensions, stat: q.stat, period: q.period}
+			if named.namespace == q.namespace && named.name == q.name && maps.Equal(named.dimensions, q.dimensions) {
+				continue
+			}
+			q = named
 		}
 		qs = append(qs, q)
 	}

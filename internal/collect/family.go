@@ -41,6 +41,10 @@ type Env struct {
 	// instance would sit under the threshold by more than the margin
 	// (then an upper bound is as good as an exact count and costs less).
 	SafelyUnder func(measure, instanceID string, value float64) bool
+	// Pace, when set, receives the account's recent peak rate (calls per
+	// second) of each Connect operation with a rate quota, as soon as it is
+	// read, so that the pacer can spend what the customer leaves idle.
+	Pace func(operation string, peakRPS float64)
 	// MaxParents bounds per-parent fan-outs: a quota whose parents are more
 	// numerous is reported unknown rather than spend one call per parent.
 	// 0 means no bound.

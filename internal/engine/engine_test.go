@@ -41,17 +41,21 @@ func scan(t *testing.T, scenario string, cfg Config) (*quota.Report, *awsapi.Fac
 // serveSim starts srv and returns a factory of real clients talking to it.
 func serveSim(t *testing.T, srv *sim.Server, region string, maxBackoff time.Duration) *awsapi.Factory {
 	t.Helper()
+	return simFactory(t, srv, awsapi.Options{Region: region, Rates: func(string, string) float64 { return 1000 }, MaxBackoff: maxBackoff})
+}
+
+// simFactory starts srv and returns a factory whose clients call it with
+// the options o.
+func simFactory(t *testing.T, srv *sim.Server, o awsapi.Options) *awsapi.Factory {
+	t.Helper()
 	url, stop, err := srv.Start("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(stop)
 	creds := credentials.NewStaticCredentialsProvider("AKID", "SECRET", "")
-	f, err := awsapi.NewFactory(context.Background(), awsapi.Options{
-		Region: region, Endpoint: url, StaticCredentials: &creds,
-		Rates:      func(string, string) float64 { return 1000 },
-		MaxBackoff: maxBackoff,
-	})
+	o.Endpoint, o.StaticCredentials = url, &creds
+	f, err := awsapi.NewFactory(context.Background(), o)
 	if err != nil {
 		t.Fatal(err)
 	}

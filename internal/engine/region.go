@@ -54,6 +54,8 @@ func (e *Engine) scanRegion(ctx context.Context, region string, now time.Time) r
 		Lookback: e.Config.Lookback, Now: now, Instances: all,
 		Definitions: defs, Ready: ready,
 		Fanout: e.fanout, MaxParents: e.Config.MaxParents,
+		// The customer's recent use of each operation sizes its budget.
+		Pace:  func(op string, peakRPS float64) { e.Factory.Pacer().SpendIdle(region, "Connect", op, peakRPS) },
 		Cases: clients.Cases, Profiles: clients.Profiles, QConnect: clients.QConnect,
 		VoiceID: clients.VoiceID, AppIntegrations: clients.AppIntegrations, Campaigns: clients.Campaigns,
 	}
@@ -189,6 +191,11 @@ func (e *Engine) collect(ctx context.Context, env *collect.Env, defs []quota.Def
 	got := map[collect.Target]quota.Measurement{}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(e.Config.Concurrency)
+	// Region families spend most of their time waiting for the limits
+	// before their fan-outs: in a group of their own they never hold the
+	// instance families' places.
+	rg, rctx := errgroup.WithContext(ctx)
+	rg.SetLimit(e.Config.Concurrency)
 	done := 0
 	var perInstance []collect.Family
 	for _, name := range collect.FamilyNames() {
@@ -200,7 +207,8 @@ func (e *Engine) collect(ctx context.Context, env *collect.Env, defs []quota.Def
 			perInstance = append(perInstance, f)
 			continue
 		}
-		g.Go(func() error {
+		gctx := rctx
+		rg.Go(func() error {
 			res := f.Region(gctx, env, active)
 			mu.Lock()
 			defer mu.Unlock()
@@ -230,6 +238,7 @@ func (e *Engine) collect(ctx context.Context, env *collect.Env, defs []quota.Def
 		}
 	}
 	_ = g.Wait()
+	_ = rg.Wait()
 	return got
 }
 
