@@ -58,7 +58,7 @@ type setup struct {
 // newHandler builds the client factory and the runner from cfg, and logs
 // the configuration the function runs with.
 func newHandler(ctx context.Context, cfg lambdaconfig.Config, s setup, log *slog.Logger) (*Handler, error) {
-	s.AWS.Share = cfg.RateShare
+	s.AWS.Share, s.AWS.ShareMax = cfg.RateShare, cfg.RateShareMax
 	f, err := awsapi.NewFactory(ctx, s.AWS)
 	if err != nil {
 		return nil, err

@@ -44,10 +44,13 @@ const (
 	EnvRetentionDays = "CQMON_RETENTION_DAYS"
 	EnvKMSKeyID      = "CQMON_KMS_KEY_ID"
 	EnvRateShare     = "CQMON_RATE_SHARE"
-	EnvMaxParents    = "CQMON_MAX_PARENTS"
-	EnvSkipServices  = "CQMON_SKIP_SERVICES"
-	EnvChatbot       = "CQMON_CHATBOT"
-	EnvLogLevel      = "LOG_LEVEL"
+	// EnvRateShareMax is the most of a Connect operation's rate a run may
+	// use when the account's own recent calls leave it idle.
+	EnvRateShareMax = "CQMON_RATE_SHARE_MAX"
+	EnvMaxParents   = "CQMON_MAX_PARENTS"
+	EnvSkipServices = "CQMON_SKIP_SERVICES"
+	EnvChatbot      = "CQMON_CHATBOT"
+	EnvLogLevel     = "LOG_LEVEL"
 	// EnvMetricsNamespace is the CloudWatch namespace of the metrics each
 	// run writes to its log in Embedded Metric Format.
 	EnvMetricsNamespace = "CQMON_METRICS_NAMESPACE"
@@ -60,7 +63,7 @@ const (
 var Vars = []string{
 	EnvThreshold, EnvTopicARN, EnvUseS3, EnvBucket, EnvUseDynamoDB, EnvTable,
 	EnvRegions, EnvLookback, EnvRemindAfter, EnvHysteresis, EnvHorizonDays, EnvMute, EnvThresholds, EnvSingletons,
-	EnvRetentionDays, EnvKMSKeyID, EnvRateShare, EnvMaxParents, EnvSkipServices, EnvChatbot, EnvLogLevel,
+	EnvRetentionDays, EnvKMSKeyID, EnvRateShare, EnvRateShareMax, EnvMaxParents, EnvSkipServices, EnvChatbot, EnvLogLevel,
 	EnvMetricsNamespace, EnvMetrics,
 }
 
@@ -131,9 +134,12 @@ type Config struct {
 	// KMSKeyID is the customer managed key the stack encrypts its topic,
 	// table, queue and bucket with; S3 objects are written with it
 	// (SSE-KMS).
-	KMSKeyID   string
-	RateShare  float64
-	MaxParents int
+	KMSKeyID  string
+	RateShare float64
+	// RateShareMax is the most of an idle Connect operation's rate a run
+	// may use; under RateShare it changes nothing.
+	RateShareMax float64
+	MaxParents   int
 	// SkipServices are the related services not measured at all.
 	SkipServices []string
 	// Chatbot publishes to the topic for AWS Chatbot: its HTTPS
@@ -160,6 +166,7 @@ func Default() Config {
 		HorizonDays:   int(alert.DefaultHorizon / (24 * time.Hour)),
 		RetentionDays: DefaultRetentionDays,
 		RateShare:     awsapi.DefaultShare,
+		RateShareMax:  awsapi.DefaultShareMax,
 		MaxParents:    engine.DefaultMaxParents,
 		LogLevel:      slog.LevelInfo,
 
@@ -205,6 +212,8 @@ func (c *Config) set(name, v string) error {
 		err = parseNumber(name, v, &c.Hysteresis)
 	case EnvRateShare:
 		err = parseNumber(name, v, &c.RateShare)
+	case EnvRateShareMax:
+		err = parseNumber(name, v, &c.RateShareMax)
 	case EnvRetentionDays:
 		err = parseWhole(name, v, &c.RetentionDays)
 	case EnvMaxParents:
@@ -341,6 +350,11 @@ func (c Config) Validate() error {
 	}
 	if !quota.InRange(c.RateShare, MinRateShare, MaxRateShare) {
 		bad(EnvRateShare, c.RateShare, "is outside %v-%v", MinRateShare, MaxRateShare)
+	}
+	// A maximum under the share leaves the share alone: the template sets
+	// the two independently.
+	if !quota.InRange(c.RateShareMax, MinRateShare, MaxRateShare) {
+		bad(EnvRateShareMax, c.RateShareMax, "is outside %v-%v", MinRateShare, MaxRateShare)
 	}
 	if c.MaxParents < 0 {
 		bad(EnvMaxParents, c.MaxParents, "is negative (0 means no bound)")

@@ -51,7 +51,7 @@ func TestLoad(t *testing.T) {
 				EnvRegions: " us-east-1, eu-west-2 ,", EnvLookback: "7d", EnvRemindAfter: "90m", EnvHysteresis: "2.5",
 				EnvMute: "code:L-22922690\ninstance:acme-test", EnvRetentionDays: "30",
 				EnvKMSKeyID:  "arn:aws:kms:us-east-1:123456789012:key/0f4a8c4e-1d7b-4c9e-9a39-6b1f2c3d4e5f",
-				EnvRateShare: "0.25", EnvMaxParents: "0", EnvLogLevel: "debug", EnvSkipServices: "voiceid, cases", EnvChatbot: "true",
+				EnvRateShare: "0.25", EnvRateShareMax: "0.6", EnvMaxParents: "0", EnvLogLevel: "debug", EnvSkipServices: "voiceid, cases", EnvChatbot: "true",
 				EnvMetricsNamespace: "Contact/Quotas", EnvMetrics: "above:50",
 				EnvThresholds: "code:L-12AB7C57=70;name:Rate of *=95", EnvSingletons: "true",
 			},
@@ -61,7 +61,7 @@ func TestLoad(t *testing.T) {
 				c.Mutes = []alert.Mute{{Kind: alert.MuteCode, Value: "L-22922690"}, {Kind: alert.MuteInstance, Value: "acme-test"}}
 				c.RetentionDays = 30
 				c.KMSKeyID = "arn:aws:kms:us-east-1:123456789012:key/0f4a8c4e-1d7b-4c9e-9a39-6b1f2c3d4e5f"
-				c.RateShare, c.MaxParents, c.LogLevel = 0.25, 0, slog.LevelDebug
+				c.RateShare, c.RateShareMax, c.MaxParents, c.LogLevel = 0.25, 0.6, 0, slog.LevelDebug
 				c.MetricsNamespace = "Contact/Quotas"
 				c.Metrics, _ = emf.ParseSelection("above:50")
 				c.Thresholds = []quota.ThresholdRule{{Kind: quota.ThresholdCode, Quota: "L-12AB7C57", Percent: 70},
