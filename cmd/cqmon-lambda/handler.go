@@ -202,7 +202,8 @@ func (h *Handler) perform(ctx context.Context, log *slog.Logger,
 // Format records. A record that cannot be written is logged; it never
 // fails the run, whose report is already stored.
 func (h *Handler) writeMetrics(log *slog.Logger, rep *quota.Report, sum monitor.Summary) {
-	run := emf.Run{Duration: time.Duration(sum.DurationMS) * time.Millisecond, APICalls: sum.APICalls, Throttled: sum.Throttled}
+	run := emf.Run{Duration: time.Duration(sum.DurationMS) * time.Millisecond, APICalls: sum.APICalls, Throttled: sum.Throttled,
+		AlertSingletons: h.runner.Options.Alert.AlertSingletons}
 	n, err := emf.Write(h.metrics, emf.Records(rep, run, h.selection, h.namespace))
 	if err != nil {
 		log.Error("metric records not written", "written", n, "error", err.Error())

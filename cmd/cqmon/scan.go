@@ -295,7 +295,8 @@ func runAndPrint(ctx context.Context, f *awsapi.Factory, opts monitor.Options, r
 		}
 		return finish(ctx, rf, runErr, rep, opts)
 	}
-	to := report.Options{All: int(rf.table.all), Near: rf.cfg.Margin, Filter: rf.table.filter}
+	to := report.Options{All: int(rf.table.all), Near: rf.cfg.Margin, Filter: rf.table.filter,
+		Horizon: opts.Alert.Horizon, AlertSingletons: opts.Alert.AlertSingletons}
 	filterErr := to.Filter.Check(rep)
 	if filterErr != nil {
 		// The run is kept: the summary is printed, and the error names

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"math"
 	"os"
 	"regexp"
@@ -40,14 +41,65 @@ func TestDemoTable(t *testing.T) {
 
 	js, _, _ := cqmon(t, nil, "demo", "--quiet", "--output", "json")
 	rep := decodeReport(t, js)
+	row, start := needsActionRows(lines)
+	if start < 0 || start+2 > 15 {
+		t.Errorf("the first violation is on line %d, want it within the first 15 lines", start+2)
+	}
+	checkNeedsAction(t, rep, row, false)
+	// The header counts what alerts count, and the singletons apart.
+	t0 := rep.Totals()
+	if t0.SingletonsCount == 0 {
+		t.Fatal("the demo has no singleton")
+	}
+	head := fmt.Sprintf("%s (+%d by design)", quota.Plural(t0.ViolationsCount-t0.SingletonsCount, "violation"), t0.SingletonsCount)
+	if !strings.Contains(lines[1], head) {
+		t.Errorf("the counts line %q does not say %q", lines[1], head)
+	}
+
+	// With --alert-singletons, singletons are violations like the others,
+	// listed last.
+	stdout, _, _ = cqmon(t, nil, "demo", "--quiet", "--alert-singletons")
+	row, _ = needsActionRows(strings.Split(stdout, "\n"))
+	checkNeedsAction(t, rep, row, true)
+}
+
+// needsActionRows returns the NEEDS ACTION rows, spaces squeezed, and the
+// index of the section's title line (-1 when there is none).
+func needsActionRows(lines []string) (rows []string, start int) {
+	start = -1
+	for i, l := range lines {
+		if strings.HasPrefix(l, "NEEDS ACTION") {
+			start = i
+			continue
+		}
+		if start < 0 {
+			continue
+		}
+		if l == "" {
+			break
+		}
+		// Rows are indented by two; their detail lines by six.
+		if !strings.HasPrefix(l, "      ") {
+			rows = append(rows, strings.Join(strings.Fields(l), " "))
+		}
+	}
+	return rows, start
+}
+
+// checkNeedsAction checks that rows list every violation of rep, worst
+// first; singletons (a limit of 1 and its one item, by design) only when
+// they alert, and then last.
+func checkNeedsAction(t *testing.T, rep *quota.Report, rows []string, withSingletons bool) {
+	t.Helper()
 	var want []string
 	singletons := 0
 	add := func(where string, r quota.Result) {
-		if r.Status == quota.StatusViolation {
-			want = append(want, where+" "+quota.FormatNumber(*r.Usage)+"/"+quota.FormatNumber(*r.Limit))
-			if r.Singleton {
-				singletons++
-			}
+		if r.Status != quota.StatusViolation || r.Singleton && !withSingletons {
+			return
+		}
+		want = append(want, where+" "+quota.FormatNumber(*r.Usage)+"/"+quota.FormatNumber(*r.Limit))
+		if r.Singleton {
+			singletons++
 		}
 	}
 	for _, in := range rep.Instances {
@@ -61,29 +113,8 @@ func TestDemoTable(t *testing.T) {
 	if len(want) == 0 {
 		t.Fatal("the demo has no violation")
 	}
-	// NEEDS ACTION rows are indented by two; their detail lines by six.
-	start := -1
-	var rows []string
-	for i, l := range lines {
-		if strings.HasPrefix(l, "NEEDS ACTION") {
-			start = i
-			continue
-		}
-		if start < 0 {
-			continue
-		}
-		if l == "" {
-			break
-		}
-		if !strings.HasPrefix(l, "      ") {
-			rows = append(rows, strings.Join(strings.Fields(l), " "))
-		}
-	}
-	if start < 0 || start+2 > 15 {
-		t.Errorf("the first violation is on line %d, want it within the first 15 lines", start+2)
-	}
 	if len(rows) != len(want) {
-		t.Errorf("NEEDS ACTION has %d rows, the run %d violations", len(rows), len(want))
+		t.Errorf("NEEDS ACTION has %d rows, the run %d violations (singletons: %v)", len(rows), len(want), withSingletons)
 	}
 	// A row starts with the place and holds usage/limit as a word.
 	for _, w := range want {
@@ -95,7 +126,6 @@ func TestDemoTable(t *testing.T) {
 			t.Errorf("no NEEDS ACTION row for %s %s", where, figures)
 		}
 	}
-	// Singletons (a limit of 1 and its one item, by design) come last.
 	worst := math.Inf(1)
 	for _, r := range rows[max(len(rows)-singletons, 0):] {
 		if !strings.Contains(r, " 1/1 ") {

@@ -66,6 +66,10 @@ type Run struct {
 	Duration  time.Duration
 	APICalls  int
 	Throttled int
+	// AlertSingletons counts singletons (a limit of 1 that its one item
+	// fills) in the Violations metric, as alerts then do; by default an
+	// alarm on Violations is not held up by them.
+	AlertSingletons bool
 }
 
 // Record is one EMF document: the _aws metadata and the members it names,
@@ -154,6 +158,10 @@ func quotaRecord(account, region, instance string, r quota.Result, stamp int64, 
 	if len(full) == 0 {
 		return nil
 	}
+	if r.Singleton {
+		// For Logs Insights: a violation by design, not a metric.
+		rec["Singleton"] = true
+	}
 	directives := []directive{{Namespace: namespace, Dimensions: [][]string{{DimAccount, DimRegion, DimInstance, DimQuota}}, Metrics: full}}
 	if r.Utilization != nil {
 		rollups := [][]string{{DimAccount, DimRegion, DimInstance}}
@@ -190,7 +198,7 @@ func runRecord(rep *quota.Report, account string, run Run, stamp int64, namespac
 		}}},
 		DimAccount:           account,
 		"RunId":              rep.RunID,
-		MetricViolations:     t.ViolationsCount,
+		MetricViolations:     t.Violations(run.AlertSingletons),
 		MetricUnknown:        t.UnknownCount,
 		MetricQuotasMeasured: t.MetricsCount - t.UnknownCount,
 		MetricScanSeconds:    math.Round(run.Duration.Seconds()*1000) / 1000,

@@ -243,3 +243,33 @@ func TestWriteKeepsTheOthers(t *testing.T) {
 		t.Errorf("wrote %d records, want %d (the account's two and the run's)", n, want)
 	}
 }
+
+// A singleton (a limit of 1 that its one item fills) is recorded, marked,
+// but counts in the run's Violations only when singletons alert, as
+// alerts and --fail-on count it.
+func TestSingletonsInViolations(t *testing.T) {
+	rep := sample()
+	rep.Instances[0].Metrics = append(rep.Instances[0].Metrics, quota.Result{ServiceCode: "connect", QuotaCode: str("L-C7548958"),
+		QuotaName: "Amazon Pinpoint application integration associations per instance", Key: "connect.pinpoint",
+		Usage: num(1), Limit: num(1), LimitSource: quota.LimitAccount, Utilization: num(100), Status: quota.StatusViolation, Singleton: true})
+	for _, tt := range []struct {
+		alert bool
+		want  int
+	}{{false, 1}, {true, 2}} {
+		run := sampleRun
+		run.AlertSingletons = tt.alert
+		recs := Records(rep, run, Selection{}, DefaultNamespace)
+		if got := recs[len(recs)-1][MetricViolations]; got != tt.want {
+			t.Errorf("AlertSingletons %v: Violations = %v, want %d", tt.alert, got, tt.want)
+		}
+		marked := 0
+		for _, r := range recs {
+			if r["Singleton"] == true {
+				marked++
+			}
+		}
+		if marked != 1 {
+			t.Errorf("AlertSingletons %v: %d records marked Singleton, want 1", tt.alert, marked)
+		}
+	}
+}

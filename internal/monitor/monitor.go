@@ -54,11 +54,16 @@ type Options struct {
 // Summary is what a run did, for the Lambda's result and the CLI's last
 // progress line.
 type Summary struct {
-	RunID      string `json:"run_id"`
-	Instances  int    `json:"instances"`
-	Quotas     int    `json:"quotas"`
-	Violations int    `json:"violations"`
-	Unknown    int    `json:"unknown"`
+	RunID     string `json:"run_id"`
+	Instances int    `json:"instances"`
+	Quotas    int    `json:"quotas"`
+	// Violations counts the violations that alert: singletons (a limit
+	// of 1 that its one item fills) only with AlertSingletons.
+	Violations int `json:"violations"`
+	// Singletons counts the violations that are singletons, alerted or
+	// not.
+	Singletons int `json:"singletons"`
+	Unknown    int `json:"unknown"`
 	// Forecasts counts the quotas whose trend gives a time to the limit.
 	Forecasts    int            `json:"forecasts"`
 	AlertsSent   map[string]int `json:"alerts_sent"`
@@ -261,7 +266,8 @@ func (r *Runner) run(ctx context.Context, start time.Time, runID, caller, item s
 	}
 
 	t := rep.Totals()
-	sum.Instances, sum.Quotas, sum.Violations, sum.Unknown = len(rep.Instances), t.MetricsCount, t.ViolationsCount, t.UnknownCount
+	sum.Instances, sum.Quotas, sum.Unknown = len(rep.Instances), t.MetricsCount, t.UnknownCount
+	sum.Violations, sum.Singletons = t.Violations(r.Options.Alert.AlertSingletons), t.SingletonsCount
 	sum.Forecasts = forecasts(rep)
 	calls, throttled := totals()
 	sum.APICalls, sum.Throttled = calls-callsBefore, throttled-throttledBefore

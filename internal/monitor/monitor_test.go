@@ -82,7 +82,7 @@ func TestRunStoresAndAlertsOnce(t *testing.T) {
 	if !strings.Contains(out.String(), "Connect Quota Alert - Instance: big") {
 		t.Errorf("stdout channel got:\n%s", out.String())
 	}
-	if sum.Violations != rep.Totals().ViolationsCount || sum.RunID != rep.RunID {
+	if sum.Violations != rep.Totals().Violations(false) || sum.RunID != rep.RunID {
 		t.Errorf("summary %+v does not match the report", sum)
 	}
 

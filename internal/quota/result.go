@@ -220,8 +220,12 @@ func Plural(n int, word string) string {
 
 // Summary aggregates the results of one instance, or of the account.
 type Summary struct {
-	MetricsCount    int     `json:"metrics_count"`
-	ViolationsCount int     `json:"violations_count"`
+	MetricsCount    int `json:"metrics_count"`
+	ViolationsCount int `json:"violations_count"`
+	// SingletonsCount is how many of the violations are singletons (a
+	// limit of 1 that its one item fills, by design; Result.Singleton),
+	// which alert only when asked for.
+	SingletonsCount int     `json:"singletons_count,omitempty"`
 	UnknownCount    int     `json:"unknown_count"`
 	MaxUtilization  float64 `json:"max_utilization"`
 	AvgUtilization  float64 `json:"avg_utilization"`
@@ -236,6 +240,9 @@ func Summarize(rs []Result) Summary {
 		switch r.Status {
 		case StatusViolation:
 			s.ViolationsCount++
+			if r.Singleton {
+				s.SingletonsCount++
+			}
 		case StatusUnknown:
 			s.UnknownCount++
 		}
@@ -249,6 +256,16 @@ func Summarize(rs []Result) Summary {
 		s.AvgUtilization = round2(sum / float64(n))
 	}
 	return s
+}
+
+// Violations is how many violations call for action: every violation
+// but the singletons, which count only when alertSingletons is set, as
+// alerts and --fail-on violation count them.
+func (s Summary) Violations(alertSingletons bool) int {
+	if alertSingletons {
+		return s.ViolationsCount
+	}
+	return s.ViolationsCount - s.SingletonsCount
 }
 
 // InstanceReport holds one instance's results.

@@ -107,11 +107,19 @@ func TestSummarize(t *testing.T) {
 		{Status: StatusOK, Utilization: ptr(10.0)},
 		{Status: StatusUnknown},
 		{Status: StatusOK, Utilization: ptr(0.0)},
+		{Status: StatusViolation, Utilization: ptr(100.0), Singleton: true},
 	}
 	got := Summarize(rs)
-	want := Summary{MetricsCount: 4, ViolationsCount: 1, UnknownCount: 1, MaxUtilization: 147, AvgUtilization: 52.33}
+	want := Summary{MetricsCount: 5, ViolationsCount: 2, SingletonsCount: 1, UnknownCount: 1, MaxUtilization: 147, AvgUtilization: 64.25}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Summarize() mismatch (-want +got):\n%s", diff)
+	}
+	// Singletons call for action only when they alert.
+	if got, want := got.Violations(false), 1; got != want {
+		t.Errorf("Violations(false) = %d, want %d", got, want)
+	}
+	if got, want := got.Violations(true), 2; got != want {
+		t.Errorf("Violations(true) = %d, want %d", got, want)
 	}
 }
 

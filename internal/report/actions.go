@@ -9,8 +9,8 @@ import (
 	"github.com/cqmon/cqmon/internal/quota"
 )
 
-// Action is one row of NEEDS ACTION: a violation, where it is, and what
-// can be done about it.
+// Action is one row of NEEDS ACTION: a violation, or a quota forecast to
+// reach its limit soon; where it is, and what can be done about it.
 type Action struct {
 	// InstanceID and Where name the instance (Where is its alias, or its
 	// ID when it has none); for an account-level quota InstanceID is empty
@@ -27,27 +27,38 @@ type Action struct {
 	// forecast ("full in ~42 d (30–66)") when it has one, or what
 	// Options.Mark says.
 	Mark string
+	// Forecast is set on a quota under its threshold that is listed
+	// because its forecast reaches the limit within Options.Horizon.
+	Forecast bool
 }
 
-// Actions lists every violation of the report, across instances and the
-// account, worst first: by utilization (a usage against a limit of 0
-// first), then by place and quota name, so two renderings of one report
-// agree. Singletons (a limit of 1 that its one item fills, by design)
-// come after the others: they are listed, but seldom call for action.
-func Actions(rep *quota.Report) []Action {
-	var out []Action
+// Actions lists what needs action in the report, across instances and
+// the account. First every violation, worst first: by utilization (a
+// usage against a limit of 0 first), then by place and quota name, so two
+// renderings of one report agree; singletons (a limit of 1 that its one
+// item fills, by design) are left out unless o.AlertSingletons is set,
+// and then come after the others. Then the quotas under their threshold
+// whose forecast reaches the limit within o.Horizon, soonest first.
+func Actions(rep *quota.Report, o Options) []Action {
+	var out, soon []Action
 	add := func(id, where, region string, r quota.Result) {
-		if r.Status != quota.StatusViolation {
+		violation := r.Status == quota.StatusViolation && (!r.Singleton || o.AlertSingletons)
+		forecast := r.Status == quota.StatusOK && r.ForecastWithin(o.Horizon)
+		if !violation && !forecast {
 			return
 		}
 		if region == "" {
 			region = r.Region
 		}
-		a := Action{InstanceID: id, Where: where, Region: region, Result: r, Link: quota.IncreaseURL(r, region)}
+		a := Action{InstanceID: id, Where: where, Region: region, Result: r, Link: quota.IncreaseURL(r, region), Forecast: forecast}
 		if r.Forecast != nil {
 			a.Mark = r.Forecast.Short()
 		}
-		out = append(out, a)
+		if forecast {
+			soon = append(soon, a)
+		} else {
+			out = append(out, a)
+		}
 	}
 	for _, in := range rep.Instances {
 		for _, r := range in.Metrics {
@@ -57,11 +68,16 @@ func Actions(rep *quota.Report) []Action {
 	for _, r := range rep.Account.Metrics {
 		add("", inAccount(rep, r.AccountID, r.AccountName, AccountScope), "", r)
 	}
+	place := func(a, b Action) int {
+		return cmp.Or(cmp.Compare(a.Where, b.Where), cmp.Compare(a.Region, b.Region), cmp.Compare(a.Result.QuotaName, b.Result.QuotaName))
+	}
 	slices.SortStableFunc(out, func(a, b Action) int {
-		return cmp.Or(compareBool(a.Result.Singleton, b.Result.Singleton), cmp.Compare(utilOf(b.Result), utilOf(a.Result)), cmp.Compare(a.Where, b.Where),
-			cmp.Compare(a.Region, b.Region), cmp.Compare(a.Result.QuotaName, b.Result.QuotaName))
+		return cmp.Or(compareBool(a.Result.Singleton, b.Result.Singleton), cmp.Compare(utilOf(b.Result), utilOf(a.Result)), place(a, b))
 	})
-	return out
+	slices.SortStableFunc(soon, func(a, b Action) int {
+		return cmp.Or(cmp.Compare(a.Result.Forecast.DaysToLimit, b.Result.Forecast.DaysToLimit), place(a, b))
+	})
+	return append(out, soon...)
 }
 
 // compareBool orders false before true.

@@ -9,6 +9,7 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/cqmon/cqmon/internal/quota"
 )
@@ -37,6 +38,15 @@ type Options struct {
 	// Mark, when set, gives each NEEDS ACTION row its marker in place of
 	// the quota's forecast.
 	Mark func(Action) string
+	// Horizon lists in NEEDS ACTION, after the violations, the quotas
+	// under their threshold whose forecast reaches the limit within it
+	// (quota.Result.ForecastWithin, as forecast alerts and --fail-on
+	// forecast count them); 0 lists none.
+	Horizon time.Duration
+	// AlertSingletons counts singletons (a limit of 1 that its one item
+	// fills) as violations, as alerts then do; by default they are
+	// counted apart and left out of NEEDS ACTION.
+	AlertSingletons bool
 }
 
 // Table writes the report for people: by default the summary view (what

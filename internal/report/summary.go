@@ -41,15 +41,15 @@ func summary(bw *errWriter, rep *quota.Report, o Options) {
 			near++
 		}
 	})
-	counts := fmt.Sprintf("%s, %d quotas measured: %s, %d near the threshold (%s–%s%%), %d unknown",
-		quota.Plural(len(rep.Instances), "instance"), t.MetricsCount, quota.Plural(t.ViolationsCount, "violation"), near,
-		quota.FormatNumber(max(rep.Threshold-o.Near, 0)), quota.FormatNumber(rep.Threshold), t.UnknownCount)
-	if n := len(rep.Errors); n > 0 {
-		counts += fmt.Sprintf(", %s (--all)", quota.Plural(n, "run error"))
+	actions := Actions(rep, o)
+	soon := 0
+	for _, a := range actions {
+		if a.Forecast {
+			soon++
+		}
 	}
-	line("%s", counts)
+	line("%s", countsLine(rep, t, near, soon, o))
 
-	actions := Actions(rep)
 	if o.Mark != nil {
 		for i := range actions {
 			actions[i].Mark = o.Mark(actions[i])
@@ -57,13 +57,17 @@ func summary(bw *errWriter, rep *quota.Report, o Options) {
 	}
 	bw.printf("\n")
 	if len(actions) == 0 {
-		line("NEEDS ACTION: nothing: no quota is at or above %s%% of its limit", quota.FormatNumber(rep.Threshold))
+		s := fmt.Sprintf("NEEDS ACTION: nothing: no quota is at or above %s%% of its limit", quota.FormatNumber(rep.Threshold))
+		if o.Horizon > 0 {
+			s += " or forecast to reach it within " + quota.FormatDuration(o.Horizon)
+		}
+		line("%s", s)
 	} else {
 		needsAction(bw, actions, rep.Threshold)
 	}
 
 	bw.printf("\n")
-	instances(bw, rep, o.Near)
+	instances(bw, rep, o)
 	if manyAccounts(rep) {
 		bw.printf("\n")
 		accounts(bw, rep.Accounts)
@@ -74,6 +78,37 @@ func summary(bw *errWriter, rep *quota.Report, o Options) {
 		bw.printf("\n")
 		alerts(bw, o.Alerts)
 	}
+}
+
+// countsLine is the summary's second line: instances, quotas measured,
+// violations (singletons apart unless they alert), quotas forecast to
+// reach their limit within the horizon, near the threshold, unknown and
+// run errors, in shorter words when the line would not fit otherwise.
+func countsLine(rep *quota.Report, t quota.Summary, near, soon int, o Options) string {
+	violations := quota.Plural(t.Violations(o.AlertSingletons), "violation")
+	if n := t.SingletonsCount; n > 0 && !o.AlertSingletons {
+		violations += fmt.Sprintf(" (+%d by design)", n)
+	}
+	if soon > 0 {
+		violations += fmt.Sprintf(", %d full within %s", soon, quota.FormatDuration(o.Horizon))
+	}
+	band := fmt.Sprintf("(%s–%s%%)", quota.FormatNumber(max(rep.Threshold-o.Near, 0)), quota.FormatNumber(rep.Threshold))
+	errs := ""
+	if n := len(rep.Errors); n > 0 {
+		errs = fmt.Sprintf(", %s (--all)", quota.Plural(n, "run error"))
+	}
+	// The shorter words take over, one at a time, until the line fits.
+	measured, nearWords := "quotas measured", "near the threshold"
+	s := ""
+	for _, shorter := range []func(){func() {}, func() { nearWords = "near" }, func() { measured = "quotas" }} {
+		shorter()
+		s = fmt.Sprintf("%s, %d %s: %s, %d %s %s, %d unknown%s",
+			quota.Plural(len(rep.Instances), "instance"), t.MetricsCount, measured, violations, near, nearWords, band, t.UnknownCount, errs)
+		if runes(s) <= Width {
+			break
+		}
+	}
+	return s
 }
 
 // head is the summary's first line: account, Regions, run and threshold.
@@ -105,7 +140,7 @@ func each(rep *quota.Report, fn func(in *quota.InstanceReport, r quota.Result)) 
 
 // instances writes one line per instance, and one for the account-level
 // quotas: status, counts and the worst quota.
-func instances(bw *errWriter, rep *quota.Report, band float64) {
+func instances(bw *errWriter, rep *quota.Report, o Options) {
 	var rows [][]string
 	row := func(name, region, state string, rs []quota.Result) {
 		if state != "" {
@@ -113,20 +148,28 @@ func instances(bw *errWriter, rep *quota.Report, band float64) {
 			return
 		}
 		s := quota.Summarize(rs)
-		near := 0
+		near, soon := 0, 0
 		var top *quota.Result
 		for i, r := range rs {
-			if Near(r, rep.Threshold, band) {
+			if Near(r, rep.Threshold, o.Near) {
 				near++
 			}
-			if r.Utilization != nil && (top == nil || *r.Utilization > *top.Utilization) {
+			if r.Status == quota.StatusOK && r.ForecastWithin(o.Horizon) {
+				soon++
+			}
+			// A singleton that does not alert is not the worst quota.
+			quiet := r.Singleton && !o.AlertSingletons
+			if r.Utilization != nil && !quiet && (top == nil || *r.Utilization > *top.Utilization) {
 				top = &rs[i]
 			}
 		}
+		violations := s.Violations(o.AlertSingletons)
 		status := "OK"
 		switch {
-		case s.ViolationsCount > 0:
+		case violations > 0:
 			status = "VIOLATION"
+		case soon > 0:
+			status = "FORECAST"
 		case near > 0:
 			status = "NEAR"
 		case s.UnknownCount == s.MetricsCount && s.MetricsCount > 0:
@@ -139,8 +182,12 @@ func instances(bw *errWriter, rep *quota.Report, band float64) {
 				worst += " (" + top.Region + ")"
 			}
 		}
+		counts := fmt.Sprintf("%d near, %d unknown", near, s.UnknownCount)
+		if soon > 0 {
+			counts = fmt.Sprintf("%d soon, ", soon) + counts
+		}
 		rows = append(rows, []string{status, name, orDash(region), quota.Plural(s.MetricsCount, "quota"),
-			quota.Plural(s.ViolationsCount, "violation"), fmt.Sprintf("%d near, %d unknown", near, s.UnknownCount), worst})
+			quota.Plural(violations, "violation"), counts, worst})
 	}
 	for _, in := range rep.Instances {
 		state := ""

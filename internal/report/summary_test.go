@@ -8,6 +8,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/cqmon/cqmon/internal/golden"
 	"github.com/cqmon/cqmon/internal/quota"
@@ -130,9 +133,9 @@ func TestSummaryFits(t *testing.T) {
 			t.Errorf("line %d is %d columns wide:\n%s", i+1, n, l)
 		}
 	}
-	actions := Actions(rep)
-	if len(actions) != rep.Totals().ViolationsCount {
-		t.Fatalf("Actions() lists %d violations, the report has %d", len(actions), rep.Totals().ViolationsCount)
+	actions := Actions(rep, Options{})
+	if got, want := len(actions), rep.Totals().Violations(false); got != want {
+		t.Fatalf("Actions() lists %d violations, the report has %d that are not singletons", got, want)
 	}
 	for _, a := range actions {
 		if a.Link != "" && !strings.Contains(out, "\n      "+a.Link+"\n") {
@@ -153,10 +156,11 @@ func TestActionsWorstFirst(t *testing.T) {
 		quota.Measurement{Value: 2}, quota.Limit{Value: 0, Source: quota.LimitAccount}, 80)
 	rep.Instances[0].Metrics = append(rep.Instances[0].Metrics, zero)
 	var got []string
-	for _, a := range Actions(rep) {
+	for _, a := range Actions(rep, Options{AlertSingletons: true}) {
 		got = append(got, a.Where+" "+a.Result.QuotaName+" "+pct(a.Result.Utilization))
 	}
-	// Singletons (a limit of 1 and its one item) come last.
+	// Singletons (a limit of 1 and its one item) come last when they
+	// alert.
 	want := []string{
 		"acme-prod Zero limit -",
 		"acme-prod Contact flows per instance 147.0%",
@@ -169,6 +173,76 @@ func TestActionsWorstFirst(t *testing.T) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("Actions() order:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
+}
+
+// forecastReport is busyReport with forecasts: two quotas under the
+// threshold that fill within 14 days, one that fills later, and one on a
+// violation.
+func forecastReport() *quota.Report {
+	rep := busyReport()
+	fc := func(days float64) *quota.Forecast {
+		return &quota.Forecast{DaysToLimit: days, DaysLow: days * 0.8, DaysHigh: days * 1.3, SlopePerDay: 1.5, Points: 20, Method: quota.ForecastMethod}
+	}
+	for i, r := range rep.Instances[0].Metrics {
+		switch r.QuotaName {
+		case "Queues per instance":
+			rep.Instances[0].Metrics[i].Forecast = fc(9)
+		case "Contact flows per instance":
+			rep.Instances[0].Metrics[i].Forecast = fc(0)
+		}
+	}
+	for i, r := range rep.Account.Metrics {
+		switch r.QuotaName {
+		case "Rate of ListUsers API requests":
+			if r.Region == "us-east-1" {
+				rep.Account.Metrics[i].Forecast = fc(13.5)
+			} else {
+				rep.Account.Metrics[i].Forecast = fc(40)
+			}
+		}
+	}
+	return rep
+}
+
+// TestNeedsActionForecasts checks that NEEDS ACTION lists, after the
+// violations, the quotas under the threshold that forecast alerts and
+// --fail-on forecast count (quota.Result.ForecastWithin), soonest first,
+// and no other.
+func TestNeedsActionForecasts(t *testing.T) {
+	rep := forecastReport()
+	horizon := 14 * 24 * time.Hour
+	var want []string
+	each(rep, func(_ *quota.InstanceReport, r quota.Result) {
+		if quota.FailForecast.Matches(r, false, horizon) {
+			want = append(want, r.QuotaName+" "+r.Region)
+		}
+	})
+	var got []string
+	violations := 0
+	for _, a := range Actions(rep, Options{Horizon: horizon}) {
+		if !a.Forecast {
+			if len(got) > 0 {
+				t.Errorf("violation %s is listed after a forecast", a.Result.QuotaName)
+			}
+			violations++
+			continue
+		}
+		got = append(got, a.Result.QuotaName+" "+a.Result.Region)
+	}
+	if len(want) != 2 {
+		t.Fatalf("the report has %d forecasts within the horizon, want 2", len(want))
+	}
+	slices.Sort(want)
+	if diff := cmp.Diff([]string{"Queues per instance ", "Rate of ListUsers API requests us-east-1"}, got); diff != "" {
+		t.Errorf("forecasts in NEEDS ACTION (-want +got):\n%s", diff)
+	}
+	if violations != rep.Totals().Violations(false) {
+		t.Errorf("NEEDS ACTION lists %d violations, want %d", violations, rep.Totals().Violations(false))
+	}
+	if n := len(Actions(rep, Options{})); n != violations {
+		t.Errorf("without a horizon NEEDS ACTION lists %d rows, want the %d violations", n, violations)
+	}
+	golden.Check(t, "summary-forecast.txt", []byte(render(t, rep, Options{Near: 10, Horizon: horizon})))
 }
 
 func TestNear(t *testing.T) {
