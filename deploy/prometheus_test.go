@@ -70,10 +70,12 @@ func TestPrometheusRules(t *testing.T) {
 	}
 	names := exported(t)
 	alerts := 0
+	var read []string
 	for _, g := range groups.Groups {
 		for _, r := range g.Rules {
 			alerts++
 			for _, n := range selected(t, r.Alert, r.Expr) {
+				read = append(read, n)
 				if !slices.Contains(names, n) {
 					t.Errorf("rule %s reads %s, which cqmon serve does not expose (%v)", r.Alert, n, names)
 				}
@@ -85,6 +87,13 @@ func TestPrometheusRules(t *testing.T) {
 	}
 	if alerts == 0 {
 		t.Errorf("%s holds no rule", file)
+	}
+	// The rules judge each quota by its own threshold, leave singletons
+	// out and alert on cqmon's forecast, as cqmon's own alerts do.
+	for _, want := range []string{"cqmon_quota_threshold_ratio", "cqmon_quota_singleton", "cqmon_quota_time_to_limit_seconds"} {
+		if !slices.Contains(read, want) {
+			t.Errorf("no rule reads %s", want)
+		}
 	}
 }
 
@@ -155,5 +164,10 @@ func TestGrafanaDashboard(t *testing.T) {
 	}
 	if !strings.Contains(exprs, "predict_linear(") {
 		t.Error("no query forecasts with predict_linear")
+	}
+	for _, want := range []string{"cqmon_quota_threshold_ratio", "cqmon_quota_time_to_limit_seconds"} {
+		if !strings.Contains(exprs, want) {
+			t.Errorf("no query reads %s", want)
+		}
 	}
 }

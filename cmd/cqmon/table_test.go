@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -288,5 +289,36 @@ func TestAlertNews(t *testing.T) {
 				t.Errorf("news() = %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// The table's NEEDS ACTION lists a quota under its threshold whose trend
+// reaches the limit within --horizon, as --fail-on forecast counts it,
+// and not when the horizon is shorter than its forecast.
+func TestNeedsActionForecast(t *testing.T) {
+	env, _ := startSim(t, "testdata/requests.json")
+	db := filepath.Join(t.TempDir(), "history.db")
+	seedUsersHistory(t, db)
+	args := []string{"scan", "--quiet", "--store", "local:" + db, "--threshold-for", "instance:big/code:L-9A46857E=90"}
+	forecastRow := regexp.MustCompile(`(?m)^  big +Users per instance .*full in ~\d+ d \(\d+–\d+\)`)
+
+	stdout, stderr, code := cqmon(t, env, append(args, "--horizon", "60d", "--fail-on", "forecast")...)
+	if code != 4 {
+		t.Fatalf("horizon 60d: exit %d, want 4 (one forecast row)\n%s", code, stderr)
+	}
+	rows, _ := needsActionRows(strings.Split(stdout, "\n"))
+	if len(rows) == 0 || !forecastRow.MatchString(stdout) {
+		t.Errorf("horizon 60d: NEEDS ACTION does not list big's users with their forecast:\n%s", stdout)
+	}
+	if !regexp.MustCompile(`1 full within 60d`).MatchString(stdout) {
+		t.Errorf("horizon 60d: the counts line does not count the forecast:\n%s", stdout)
+	}
+
+	stdout, stderr, code = cqmon(t, env, append(args, "--horizon", "30d", "--fail-on", "forecast")...)
+	if code != 0 {
+		t.Fatalf("horizon 30d: exit %d, want 0\n%s", code, stderr)
+	}
+	if forecastRow.MatchString(stdout) {
+		t.Errorf("horizon 30d: NEEDS ACTION lists big's users, full in ~42 days:\n%s", stdout)
 	}
 }

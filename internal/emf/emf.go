@@ -158,9 +158,13 @@ func quotaRecord(account, region, instance string, r quota.Result, stamp int64, 
 	if len(full) == 0 {
 		return nil
 	}
+	// For Logs Insights only, not metrics: a violation by design, and the
+	// forecast (a DaysToLimit metric would cost as much as Utilization).
 	if r.Singleton {
-		// For Logs Insights: a violation by design, not a metric.
 		rec["Singleton"] = true
+	}
+	if r.Forecast != nil {
+		rec["DaysToLimit"] = r.Forecast.DaysToLimit
 	}
 	directives := []directive{{Namespace: namespace, Dimensions: [][]string{{DimAccount, DimRegion, DimInstance, DimQuota}}, Metrics: full}}
 	if r.Utilization != nil {

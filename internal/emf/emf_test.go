@@ -246,12 +246,30 @@ func TestWriteKeepsTheOthers(t *testing.T) {
 
 // A singleton (a limit of 1 that its one item fills) is recorded, marked,
 // but counts in the run's Violations only when singletons alert, as
-// alerts and --fail-on count it.
-func TestSingletonsInViolations(t *testing.T) {
+// alerts and --fail-on count it. A forecast is a field, not a metric.
+func TestSingletonsAndForecasts(t *testing.T) {
 	rep := sample()
 	rep.Instances[0].Metrics = append(rep.Instances[0].Metrics, quota.Result{ServiceCode: "connect", QuotaCode: str("L-C7548958"),
 		QuotaName: "Amazon Pinpoint application integration associations per instance", Key: "connect.pinpoint",
 		Usage: num(1), Limit: num(1), LimitSource: quota.LimitAccount, Utilization: num(100), Status: quota.StatusViolation, Singleton: true})
+	before, err := MetricCount(Records(rep, sampleRun, Selection{}, DefaultNamespace))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A forecast is a Logs Insights field of its record, not a metric.
+	rep.Instances[0].Metrics[0].Forecast = &quota.Forecast{DaysToLimit: 9.5, DaysLow: 7, DaysHigh: 12, SlopePerDay: 4, Points: 10, Method: quota.ForecastMethod}
+	recs := Records(rep, sampleRun, Selection{}, DefaultNamespace)
+	if after, err := MetricCount(recs); err != nil || after != before {
+		t.Errorf("a forecast changes the metric count from %d to %d (%v)", before, after, err)
+	}
+	if got := recs[0]["DaysToLimit"]; got != 9.5 {
+		t.Errorf("record of %v: DaysToLimit = %v, want 9.5", recs[0][DimQuota], got)
+	}
+	for _, r := range recs[1:] {
+		if _, ok := r["DaysToLimit"]; ok {
+			t.Errorf("record of %v has a DaysToLimit without a forecast", r[DimQuota])
+		}
+	}
 	for _, tt := range []struct {
 		alert bool
 		want  int

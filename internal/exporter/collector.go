@@ -50,8 +50,14 @@ var (
 		"Usage divided by limit at the last completed scan (1 is the limit).", quotaLabels, nil)
 	descUnknown = prometheus.NewDesc("cqmon_quota_unknown",
 		"1 for a quota whose usage or limit could not be read at the last completed scan; reason_kind says why.", unknownLabels, nil)
+	descQuotaThreshold = prometheus.NewDesc("cqmon_quota_threshold_ratio",
+		"Utilization at or above which this quota is a violation: --threshold, or the --threshold-for rule that matched it.", quotaLabels, nil)
+	descTimeToLimit = prometheus.NewDesc("cqmon_quota_time_to_limit_seconds",
+		"Time until the quota's usage trend (Theil-Sen over its stored history) reaches the limit; absent when there is no forecast.", quotaLabels, nil)
+	descSingleton = prometheus.NewDesc("cqmon_quota_singleton",
+		"1 for a quota whose limit is 1 and whose one item fills it: full by design, alerted only with --alert-singletons.", quotaLabels, nil)
 	descThreshold = prometheus.NewDesc("cqmon_violation_threshold_ratio",
-		"Utilization at or above which cqmon reports a violation.", nil, nil)
+		"Utilization at or above which cqmon reports a violation (--threshold; cqmon_quota_threshold_ratio holds each quota's own).", nil, nil)
 	descDuration = prometheus.NewDesc("cqmon_scan_duration_seconds",
 		"How long the last completed scan took.", nil, nil)
 	descLastSuccess = prometheus.NewDesc("cqmon_scan_last_success_timestamp_seconds",
@@ -107,7 +113,7 @@ func (c *Collector) LastSuccess() time.Time {
 
 // Describe implements prometheus.Collector.
 func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descUsage, descLimit, descUtilization, descUnknown, descThreshold,
+	for _, d := range []*prometheus.Desc{descUsage, descLimit, descUtilization, descUnknown, descQuotaThreshold, descTimeToLimit, descSingleton, descThreshold,
 		descDuration, descLastSuccess, descCalls, descThrottled, descErrors} {
 		ch <- d
 	}
@@ -136,17 +142,19 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(descThreshold, prometheus.GaugeValue, rep.Threshold/100)
 	for _, in := range rep.Instances {
 		for _, r := range in.Metrics {
-			collectResult(ch, rep.AccountID, in.Region, in.InstanceID, in.InstanceAlias, r)
+			collectResult(ch, rep, in.Region, in.InstanceID, in.InstanceAlias, r)
 		}
 	}
 	for _, r := range rep.Account.Metrics {
-		collectResult(ch, rep.AccountID, r.Region, "", "", r)
+		collectResult(ch, rep, r.Region, "", "", r)
 	}
 }
 
-// collectResult emits one quota's known values, and the unknown marker
-// when it is unknown: an unknown value is absent, never 0.
-func collectResult(ch chan<- prometheus.Metric, account, region, id, alias string, r quota.Result) {
+// collectResult emits one quota's known values, its threshold, its
+// forecast when it has one, and the unknown marker when it is unknown: an
+// unknown value is absent, never 0.
+func collectResult(ch chan<- prometheus.Metric, rep *quota.Report, region, id, alias string, r quota.Result) {
+	account := rep.AccountID
 	code := ""
 	if r.QuotaCode != nil {
 		code = *r.QuotaCode
@@ -160,6 +168,18 @@ func collectResult(ch chan<- prometheus.Metric, account, region, id, alias strin
 	}
 	if r.Utilization != nil {
 		ch <- prometheus.MustNewConstMetric(descUtilization, prometheus.GaugeValue, *r.Utilization/100, labels...)
+	}
+	threshold := r.Threshold
+	if threshold == 0 {
+		// A report from before per-quota thresholds: the run's applies.
+		threshold = rep.Threshold
+	}
+	ch <- prometheus.MustNewConstMetric(descQuotaThreshold, prometheus.GaugeValue, threshold/100, labels...)
+	if r.Forecast != nil {
+		ch <- prometheus.MustNewConstMetric(descTimeToLimit, prometheus.GaugeValue, r.Forecast.DaysToLimit*86400, labels...)
+	}
+	if r.Singleton {
+		ch <- prometheus.MustNewConstMetric(descSingleton, prometheus.GaugeValue, 1, labels...)
 	}
 	if r.Status == quota.StatusUnknown {
 		ch <- prometheus.MustNewConstMetric(descUnknown, prometheus.GaugeValue, 1,

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/prometheus/common/expfmt"
@@ -39,11 +40,14 @@ func sample(users float64) Snapshot {
 			InstanceID: "11111111-2222-3333-4444-555555555555", InstanceAlias: "support", Region: "us-east-1", InstanceStatus: "ACTIVE",
 			Metrics: []quota.Result{
 				{ServiceCode: "connect", QuotaCode: str("L-9A46857E"), QuotaName: "Users per instance", Key: "connect.users",
-					Usage: num(users), Limit: num(500), LimitSource: quota.LimitInstance, Utilization: num(users / 5), Status: quota.StatusViolation},
+					Usage: num(users), Limit: num(500), LimitSource: quota.LimitInstance, Utilization: num(users / 5), Status: quota.StatusViolation,
+					Threshold: 70, Forecast: &quota.Forecast{DaysToLimit: 9.5, DaysLow: 7.5, DaysHigh: 12, SlopePerDay: 4.2, Points: 20, Method: quota.ForecastMethod}},
 				{ServiceCode: "connect", QuotaCode: str("L-19A87C94"), QuotaName: "Queues per instance", Key: "connect.queues",
-					Status: quota.StatusUnknown, Reason: "usage: access denied: connect:ListQueues (AccessDeniedException)"},
+					Status: quota.StatusUnknown, Reason: "usage: access denied: connect:ListQueues (AccessDeniedException)", Threshold: 80},
 				{ServiceCode: "connect", QuotaName: "Additional email addresses per queue", Key: "connect.queue_email_addresses",
-					Usage: num(3), Status: quota.StatusUnknown, Reason: "limit: no limit: AWS documents none"},
+					Usage: num(3), Status: quota.StatusUnknown, Reason: "limit: no limit: AWS documents none", Threshold: 80},
+				{ServiceCode: "connect", QuotaCode: str("L-C7548958"), QuotaName: "Amazon Pinpoint application integration associations per instance", Key: "connect.pinpoint",
+					Usage: num(1), Limit: num(1), LimitSource: quota.LimitAccount, Utilization: num(100), Status: quota.StatusViolation, Threshold: 80, Singleton: true},
 			},
 		}},
 		Account: quota.AccountReport{Metrics: []quota.Result{
@@ -85,6 +89,48 @@ func TestCollectorExposition(t *testing.T) {
 	golden.Check(t, "metrics.txt", []byte(exposition(t, c)))
 	if problems, err := testutil.CollectAndLint(c); err != nil || len(problems) > 0 {
 		t.Errorf("lint: %v %v", problems, err)
+	}
+}
+
+// Each quota carries its own threshold (a report without one, from
+// before per-quota thresholds, the run's), and only a quota with a
+// forecast has a time to its limit.
+func TestPerQuotaThresholdAndForecast(t *testing.T) {
+	c := NewCollector()
+	c.Completed(sample(460), ops)
+	reg := prometheus.NewPedanticRegistry()
+	reg.MustRegister(c)
+	got, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	values := map[string]map[string]float64{}
+	for _, f := range got {
+		for _, m := range f.GetMetric() {
+			name := ""
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "quota_name" {
+					name = l.GetValue()
+				}
+			}
+			if values[f.GetName()] == nil {
+				values[f.GetName()] = map[string]float64{}
+			}
+			values[f.GetName()][name] = m.GetGauge().GetValue()
+		}
+	}
+	wantThreshold := map[string]float64{
+		"Users per instance": 0.7, "Queues per instance": 0.8, "Additional email addresses per queue": 0.8,
+		"Amazon Pinpoint application integration associations per instance": 0.8, "Amazon Connect instance count": 0.8,
+	}
+	if diff := cmp.Diff(wantThreshold, values["cqmon_quota_threshold_ratio"]); diff != "" {
+		t.Errorf("cqmon_quota_threshold_ratio (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(map[string]float64{"Users per instance": 9.5 * 86400}, values["cqmon_quota_time_to_limit_seconds"]); diff != "" {
+		t.Errorf("cqmon_quota_time_to_limit_seconds (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(map[string]float64{"Amazon Pinpoint application integration associations per instance": 1}, values["cqmon_quota_singleton"]); diff != "" {
+		t.Errorf("cqmon_quota_singleton (-want +got):\n%s", diff)
 	}
 }
 
@@ -200,7 +246,7 @@ func TestMetricsEndpointParses(t *testing.T) {
 			}
 		}
 	}
-	if want := "=0.04 support=0.92"; strings.Join(got, " ") != want {
+	if want := "=0.04 support=1 support=0.92"; strings.Join(got, " ") != want {
 		t.Errorf("utilization ratios %q, want %q", got, want)
 	}
 }
