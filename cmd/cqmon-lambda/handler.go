@@ -177,7 +177,8 @@ func (h *Handler) perform(ctx context.Context, log *slog.Logger,
 	}
 	for _, in := range rep.Instances {
 		log.Info("instance", "run_id", rep.RunID, "instance_id", in.InstanceID, "region", in.Region,
-			"status", in.InstanceStatus, "quotas", in.Summary.MetricsCount, "violations", in.Summary.ViolationsCount,
+			"status", in.InstanceStatus, "quotas", in.Summary.MetricsCount,
+			"violations", in.Summary.Violations(r.Options.Alert.AlertSingletons), "singletons", in.Summary.SingletonsCount,
 			"unknown", in.Summary.UnknownCount)
 	}
 	if errors.Is(err, engine.ErrIncomplete) {
@@ -187,7 +188,7 @@ func (h *Handler) perform(ctx context.Context, log *slog.Logger,
 		h.writeMetrics(log, rep, sum)
 	}
 	fields := []any{"run_id", sum.RunID, "instances", sum.Instances, "quotas", sum.Quotas,
-		"violations", sum.Violations, "unknown", sum.Unknown, "forecasts", sum.Forecasts, "alerts_sent", sum.AlertsSent,
+		"violations", sum.Violations, "singletons", sum.Singletons, "unknown", sum.Unknown, "forecasts", sum.Forecasts, "alerts_sent", sum.AlertsSent,
 		"sinks_written", sum.SinksWritten, "dashboards", sum.Dashboards, "api_calls", sum.APICalls, "throttled", sum.Throttled,
 		"duration_ms", sum.DurationMS, "errors", sum.Errors}
 	if err != nil {

@@ -12,6 +12,13 @@ func (r Result) ForecastWithin(horizon time.Duration) bool {
 	return r.Forecast != nil && horizon > 0 && r.Forecast.DaysToLimit <= horizon.Hours()/24
 }
 
+// FullSoon reports whether r is under its threshold and its trend reaches
+// the limit within horizon: the rows forecast alerts, --fail-on forecast
+// and the table's NEEDS ACTION name.
+func (r Result) FullSoon(horizon time.Duration) bool {
+	return r.Status == StatusOK && r.ForecastWithin(horizon)
+}
+
 // FailOn names a kind of row that makes a run fail for schedulers
 // (cqmon --fail-on): the run still prints and stores everything, then
 // exits with its own status.
@@ -47,7 +54,7 @@ func (f FailOn) Matches(r Result, alertSingletons bool, horizon time.Duration) b
 	case FailViolation:
 		return r.Status == StatusViolation && (!r.Singleton || alertSingletons)
 	case FailForecast:
-		return r.Status == StatusOK && r.ForecastWithin(horizon)
+		return r.FullSoon(horizon)
 	case FailUnknown:
 		return r.Status == StatusUnknown
 	}

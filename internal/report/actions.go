@@ -43,7 +43,7 @@ func Actions(rep *quota.Report, o Options) []Action {
 	var out, soon []Action
 	add := func(id, where, region string, r quota.Result) {
 		violation := r.Status == quota.StatusViolation && (!r.Singleton || o.AlertSingletons)
-		forecast := r.Status == quota.StatusOK && r.ForecastWithin(o.Horizon)
+		forecast := r.FullSoon(o.Horizon)
 		if !violation && !forecast {
 			return
 		}

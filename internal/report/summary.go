@@ -154,7 +154,7 @@ func instances(bw *errWriter, rep *quota.Report, o Options) {
 			if Near(r, rep.Threshold, o.Near) {
 				near++
 			}
-			if r.Status == quota.StatusOK && r.ForecastWithin(o.Horizon) {
+			if r.FullSoon(o.Horizon) {
 				soon++
 			}
 			// A singleton that does not alert is not the worst quota.
