@@ -47,6 +47,13 @@ var page = template.Must(template.New("page.html").Funcs(template.FuncMap{
 		return card{Status: status, N: n, Label: label, Hint: hint}
 	},
 	"rowIn": func(r Row, where bool) rowIn { return rowIn{Row: r, Where: where} },
+	// byDesign notes the singletons left out of the violations.
+	"byDesign": func(n int) string {
+		if n == 0 {
+			return ""
+		}
+		return fmt.Sprintf("; +%d by design (a limit of 1 its one item fills)", n)
+	},
 }).ParseFS(assets, "assets/page.html"))
 
 // card is one of the overview's figures.

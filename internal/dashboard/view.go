@@ -50,6 +50,9 @@ type view struct {
 
 type totals struct {
 	Instances, Active, Inactive, Quotas, Violations, Near, OK, Unknown int
+	// ByDesign counts the singletons: a limit of 1 that its one item
+	// fills, listed with the violations but never needing action.
+	ByDesign int
 }
 
 type instanceView struct {
@@ -215,6 +218,10 @@ func build(in Input) (*view, error) {
 			v.Totals.Quotas++
 			switch row.Status {
 			case rowViolation:
+				if row.Singleton {
+					v.Totals.ByDesign++
+					continue
+				}
 				v.Totals.Violations++
 				v.NeedsAction = append(v.NeedsAction, row)
 			case rowNear:
@@ -358,12 +365,14 @@ func sortRows(rows []Row) {
 
 func count(rows []Row) (violations, near, unknown int) {
 	for _, r := range rows {
-		switch r.Status {
-		case rowViolation:
+		switch {
+		case r.Status == rowViolation && r.Singleton:
+			// By design, as in the table and the alerts: not counted.
+		case r.Status == rowViolation:
 			violations++
-		case rowNear:
+		case r.Status == rowNear:
 			near++
-		case rowUnknown:
+		case r.Status == rowUnknown:
 			unknown++
 		}
 	}
