@@ -175,13 +175,13 @@ func (h *Handler) targets(ctx context.Context, in targetsInput) (targetsOutput, 
 			return out, errors.New("accounts: the list of accounts is empty")
 		}
 	case "Organization":
-		listed, err := listOrganization(ctx, h.organizations(), splitList(in.OUs))
+		listed, err := monitor.ListOrganization(ctx, h.organizations(), splitList(in.OUs))
 		if err != nil {
 			return out, err
 		}
 		for _, a := range listed {
 			id, name := aws.ToString(a.Id), aws.ToString(a.Name)
-			if state := accountState(a); state != "ACTIVE" {
+			if state := monitor.AccountState(a); state != "ACTIVE" {
 				out.Skipped = append(out.Skipped, skippedAccount{AccountID: id, AccountName: name, Reason: "the account is " + state + " in the Organization"})
 				continue
 			}
@@ -229,72 +229,4 @@ func (h *Handler) organizations() *organizations.Client {
 			o.BaseEndpoint = aws.String(h.org.endpoint)
 		}
 	})
-}
-
-// accountState is an account's state: the newer State field, else the
-// older Status.
-func accountState(a orgtypes.Account) string {
-	if a.State != "" {
-		return string(a.State)
-	}
-	if a.Status != "" {
-		return string(a.Status)
-	}
-	return "in an unknown state"
-}
-
-// orgAPI is the part of AWS Organizations the targets step reads.
-type orgAPI interface {
-	organizations.ListAccountsAPIClient
-	organizations.ListAccountsForParentAPIClient
-	organizations.ListChildrenAPIClient
-}
-
-// listOrganization lists every account of the Organization, or of the
-// given OUs and their children (each account once, in id order).
-func listOrganization(ctx context.Context, api orgAPI, ous []string) ([]orgtypes.Account, error) {
-	var all []orgtypes.Account
-	if len(ous) == 0 {
-		p := organizations.NewListAccountsPaginator(api, &organizations.ListAccountsInput{})
-		for p.HasMorePages() {
-			page, err := p.NextPage(ctx)
-			if err != nil {
-				return nil, fmt.Errorf("org: list accounts: %s", awsapi.Reason(err))
-			}
-			all = append(all, page.Accounts...)
-		}
-	}
-	seen := map[string]bool{}
-	for queue := slices.Clone(ous); len(queue) > 0; {
-		ou := queue[0]
-		queue = queue[1:]
-		if seen[ou] {
-			continue
-		}
-		seen[ou] = true
-		p := organizations.NewListAccountsForParentPaginator(api, &organizations.ListAccountsForParentInput{ParentId: aws.String(ou)})
-		for p.HasMorePages() {
-			page, err := p.NextPage(ctx)
-			if err != nil {
-				return nil, fmt.Errorf("org-ou: list accounts of %s: %s", ou, awsapi.Reason(err))
-			}
-			all = append(all, page.Accounts...)
-		}
-		c := organizations.NewListChildrenPaginator(api, &organizations.ListChildrenInput{ParentId: aws.String(ou), ChildType: orgtypes.ChildTypeOrganizationalUnit})
-		for c.HasMorePages() {
-			page, err := c.NextPage(ctx)
-			if err != nil {
-				return nil, fmt.Errorf("org-ou: list units under %s: %s", ou, awsapi.Reason(err))
-			}
-			for _, ch := range page.Children {
-				queue = append(queue, aws.ToString(ch.Id))
-			}
-		}
-	}
-	slices.SortFunc(all, func(a, b orgtypes.Account) int { return strings.Compare(aws.ToString(a.Id), aws.ToString(b.Id)) })
-	all = slices.CompactFunc(all, func(a, b orgtypes.Account) bool { return aws.ToString(a.Id) == aws.ToString(b.Id) })
-	if len(all) == 0 {
-		return nil, errors.New("org: the Organization lists no account")
-	}
-	return all, nil
 }

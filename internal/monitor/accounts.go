@@ -159,13 +159,13 @@ func (a Accounts) Targets(ctx context.Context, base *awsapi.Factory, runID strin
 		}
 		return out, caller.Account, nil
 	}
-	accounts, err := listOrganization(ctx, base.Organizations(), a.OUs)
+	accounts, err := ListOrganization(ctx, base.Organizations(), a.OUs)
 	if err != nil {
 		return nil, caller.Account, err
 	}
 	for _, acct := range accounts {
 		id, name := aws.ToString(acct.Id), aws.ToString(acct.Name)
-		if state := accountState(acct); state != "ACTIVE" {
+		if state := AccountState(acct); state != "ACTIVE" {
 			out = append(out, engine.Target{AccountID: id, AccountName: name, Skip: "the account is " + state + " in the Organization"})
 			continue
 		}
@@ -177,9 +177,9 @@ func (a Accounts) Targets(ctx context.Context, base *awsapi.Factory, runID strin
 	return out, caller.Account, nil
 }
 
-// accountState is an account's state: the newer State field, else the
+// AccountState is an account's state: the newer State field, else the
 // older Status.
-func accountState(a orgtypes.Account) string {
+func AccountState(a orgtypes.Account) string {
 	if a.State != "" {
 		return string(a.State)
 	}
@@ -189,16 +189,17 @@ func accountState(a orgtypes.Account) string {
 	return "in an unknown state"
 }
 
-// orgAPI is the part of AWS Organizations a run reads.
-type orgAPI interface {
+// OrgAPI is the part of AWS Organizations a run, or the organization
+// mode's targets step, reads.
+type OrgAPI interface {
 	organizations.ListAccountsAPIClient
 	organizations.ListAccountsForParentAPIClient
 	organizations.ListChildrenAPIClient
 }
 
-// listOrganization lists every account of the Organization, or of the
+// ListOrganization lists every account of the Organization, or of the
 // given OUs and their children (each account once, in id order).
-func listOrganization(ctx context.Context, api orgAPI, ous []string) ([]orgtypes.Account, error) {
+func ListOrganization(ctx context.Context, api OrgAPI, ous []string) ([]orgtypes.Account, error) {
 	var all []orgtypes.Account
 	if len(ous) == 0 {
 		p := organizations.NewListAccountsPaginator(api, &organizations.ListAccountsInput{})
