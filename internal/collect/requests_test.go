@@ -59,7 +59,10 @@ func TestLoadRequestsReadsEveryPage(t *testing.T) {
 		t.Errorf("got %d requests (acct-149 %v, prod-users %v, too-old %v, other-region %v), want the 151 of this Region's 90 days",
 			len(rs), byID["acct-149"], byID["prod-users"], byID["too-old"], byID["other-region"])
 	}
-	if st := srv.Stats()[sim.OpKey{Service: sim.ServiceServiceQuotas, Operation: "ListRequestedServiceQuotaChangeHistory"}]; st.Calls != 2 {
+	// Two pages of 100, one listing for the service code. A loaded machine
+	// may break a connection and the SDK repeat that page once; one call
+	// per request or per quota would be far more.
+	if st := srv.Stats()[sim.OpKey{Service: sim.ServiceServiceQuotas, Operation: "ListRequestedServiceQuotaChangeHistory"}]; st.Calls < 2 || st.Calls > 3 {
 		t.Errorf("%d calls, want 2 pages of 100", st.Calls)
 	}
 }
