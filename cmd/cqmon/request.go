@@ -11,7 +11,6 @@ import (
 	"github.com/cqmon/cqmon/internal/awsapi"
 	"github.com/cqmon/cqmon/internal/catalog"
 	"github.com/cqmon/cqmon/internal/collect"
-	"github.com/cqmon/cqmon/internal/engine"
 	"github.com/cqmon/cqmon/internal/quota"
 )
 
@@ -110,7 +109,7 @@ func increaseArgs(code, value, region string) (quota.Definition, float64, error)
 	if err != nil || v <= 0 {
 		return d, 0, usagef("value: %q is not a positive number", value)
 	}
-	if region != "" && !engine.ValidRegion(region) {
+	if region != "" && !quota.ValidRegion(region) {
 		return d, 0, usagef("region: %q is not an AWS Region name (like us-east-1)", region)
 	}
 	return d, v, nil

@@ -11,13 +11,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/cqmon/cqmon/internal/quota"
 )
 
 // DefaultRoleName is the role cqmon assumes in the other accounts it scans.
 const DefaultRoleName = "cqmon-reader"
 
 var (
-	accountPattern = regexp.MustCompile(`^\d{12}$`)
 	// IAM role names: 1-64 of letters, digits and +=,.@_- (a path is not
 	// part of the name here).
 	roleNamePattern = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
@@ -27,7 +28,7 @@ var (
 
 // CheckAccountID names a value that is not a 12-digit account id.
 func CheckAccountID(id string) error {
-	if !accountPattern.MatchString(id) {
+	if !quota.ValidAccountID(id) {
 		return fmt.Errorf("%q is not a 12-digit AWS account id", id)
 	}
 	return nil

@@ -5,7 +5,6 @@ package engine
 
 import (
 	"fmt"
-	"regexp"
 	"time"
 
 	"github.com/cqmon/cqmon/internal/quota"
@@ -65,15 +64,10 @@ func (c Config) Thresholds() quota.Thresholds {
 	return quota.Thresholds{Global: c.Threshold, Rules: c.ThresholdRules}
 }
 
-var regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$`)
-
-// ValidRegion reports whether r has the form of an AWS Region name.
-func ValidRegion(r string) bool { return regionPattern.MatchString(r) }
-
 // Validate checks every field and names the first bad one with its value.
 func (c Config) Validate() error {
 	for _, r := range c.Regions {
-		if !regionPattern.MatchString(r) {
+		if !quota.ValidRegion(r) {
 			return fmt.Errorf("regions: %q is not an AWS Region name (like us-east-1)", r)
 		}
 	}

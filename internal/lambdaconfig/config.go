@@ -284,7 +284,6 @@ var (
 	// namespacePattern: CloudWatch namespaces are 1-255 of these
 	// characters (PutMetricData's Namespace), and AWS/ is AWS's own.
 	namespacePattern = regexp.MustCompile(`^[A-Za-z0-9.\-_/#:]{1,255}$`)
-	regionPattern    = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$`)
 )
 
 // Validate checks every field and names each bad one by its variable and
@@ -318,7 +317,7 @@ func (c Config) Validate() error {
 		}
 	}
 	for _, r := range c.Regions {
-		if !regionPattern.MatchString(r) {
+		if !quota.ValidRegion(r) {
 			errs = append(errs, fmt.Errorf("%s: %q is not an AWS Region name (like us-east-1)", EnvRegions, r))
 		}
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/cqmon/cqmon/internal/awsapi"
 	"github.com/cqmon/cqmon/internal/engine"
+	"github.com/cqmon/cqmon/internal/quota"
 )
 
 // DefaultAccountConcurrency is how many accounts a run scans at once.
@@ -108,7 +109,7 @@ func (it Item) Validate() error {
 	if err := awsapi.CheckAccountID(it.AccountID); err != nil {
 		return fmt.Errorf("item account_id: %w", err)
 	}
-	if !engine.ValidRegion(it.Region) {
+	if !quota.ValidRegion(it.Region) {
 		return fmt.Errorf("item region: %q is not an AWS Region name (like us-east-1)", it.Region)
 	}
 	if it.RoleName != "" {

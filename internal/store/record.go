@@ -90,21 +90,19 @@ func partSegment(rep *quota.Report) (string, error) {
 	if p == nil {
 		return "", nil
 	}
-	if !accountPattern.MatchString(p.AccountID) {
+	if !quota.ValidAccountID(p.AccountID) {
 		return "", fmt.Errorf("store: report part account %q is not a 12-digit account id", p.AccountID)
 	}
 	if p.Region == "" {
 		return p.AccountID, nil
 	}
-	if !regionPattern.MatchString(p.Region) {
+	if !quota.ValidRegion(p.Region) {
 		return "", fmt.Errorf("store: report part region %q is not an AWS Region name", p.Region)
 	}
 	return p.AccountID + "-" + p.Region, nil
 }
 
 var (
-	accountPattern = regexp.MustCompile(`^[0-9]{12}$`)
-	regionPattern  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
 	// segmentPattern matches every segment partSegment gives.
 	segmentPattern = regexp.MustCompile(`^[0-9]{12}(-[a-z]{2}(-[a-z]+)+-[0-9]+)?$`)
 )
