@@ -100,7 +100,7 @@ func (c Config) resolved(rep *quota.Report) Config {
 }
 
 // Severity is the band a quota's utilization falls in. The bands above the
-// threshold follow the seed's 85/90/95 marks; a threshold above a mark
+// threshold are fixed at the 85/90/95% marks; a threshold above a mark
 // simply leaves the lower bands unused.
 type Severity string
 

@@ -26,7 +26,7 @@ const (
 // Notifier runs the alerting step of a monitoring run.
 type Notifier struct {
 	// Store remembers alert states; nil means no memory (every run alerts
-	// about every violation as new, like the seed).
+	// about every violation as new).
 	Store Store
 	// Channels receive every message; at least one is required.
 	Channels []Channel

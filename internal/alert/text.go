@@ -11,7 +11,8 @@ import (
 // subjects to be "less than 100 characters".
 const MaxSubjectLen = 99
 
-// Subject is the message's one-line title in the seed's form, for example
+// Subject is the message's one-line title in the established form (existing mail
+// filters match it), for example
 // "Connect Quota Alert - Instance: acme-prod (2 violations)". It is
 // printable ASCII and at most MaxSubjectLen long: a long alias is
 // shortened, never the count.

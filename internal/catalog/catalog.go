@@ -4,7 +4,7 @@
 //
 // The list is data (catalog.json, embedded), decoded strictly and checked
 // entry by entry when it is loaded. Quota codes come only from verified or
-// corroborated evidence (../shared/reference); a quota without such a code
+// corroborated evidence; a quota without such a code
 // has none here.
 package catalog
 

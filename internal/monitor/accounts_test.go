@@ -76,7 +76,7 @@ func TestRunItem(t *testing.T) {
 	if len(rep.Instances) != 2 || rep.Instances[0].AccountID != "222222222222" {
 		t.Errorf("instances = %d, first of account %q", len(rep.Instances), rep.Instances[0].AccountID)
 	}
-	// A single account: the subject is the seed's, without the account.
+	// A single account: the subject names no account.
 	if !strings.Contains(out.String(), "Connect Quota Alert - Instance: prod-a (2 violations)\n") {
 		t.Errorf("alerts:\n%s", out.String())
 	}

@@ -36,7 +36,7 @@ const unprocessedAttempts = 6
 // items; it doubles after each call.
 const unprocessedBackoff = 50 * time.Millisecond
 
-// DynamoDB keeps history in one table: run items with the seed's
+// DynamoDB keeps history in one table: run items with the legacy
 // attributes, a small point item per quota per run, and the alert memory
 // (docs/history.md describes the keys).
 type DynamoDB struct {
@@ -126,7 +126,7 @@ func runItem(rec runRecord, expires types.AttributeValue) (map[string]types.Attr
 	return item, nil
 }
 
-// putRun writes the run item under the seed's id. The id has one-second
+// putRun writes the run item under the legacy id. The id has one-second
 // resolution and eight characters of instance ID, so another run may hold
 // it already: the write is conditional, and a run finding its id taken
 // uses the id suffixed with its run ID.

@@ -15,7 +15,7 @@ import (
 
 // Table layout; docs/history.md explains it.
 const (
-	// attrID is the table's partition key (the seed's).
+	// attrID is the table's partition key (the legacy layout's).
 	attrID = "id"
 	// indexByInstance (instance_id, timestamp) holds the run items only:
 	// no other item has a timestamp attribute.

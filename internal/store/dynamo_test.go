@@ -63,7 +63,7 @@ func TestDynamoDB(t *testing.T) {
 	exerciseStore(t, st, func() int { return len(scan(t, client, st.table)) })
 }
 
-// TestDynamoDBLayout pins every item of one run: the seed's attributes,
+// TestDynamoDBLayout pins every item of one run: the legacy attributes,
 // cqmon's, the index keys and the TTL.
 func TestDynamoDBLayout(t *testing.T) {
 	st, client := newTable(t)

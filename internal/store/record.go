@@ -12,7 +12,7 @@ import (
 )
 
 // RecordVersion is the layout version written in the schema_version field
-// of every record. Readers accept older versions (the seed's records have
+// of every record. Readers accept older versions (legacy records have
 // none, read as 0) and ignore fields they do not know.
 const RecordVersion = 1
 
@@ -25,7 +25,7 @@ const AccountInstanceID = "account"
 const stampLayout = "2006-01-02T15:04:05Z"
 
 // stampLayouts are the timestamp forms readers accept: cqmon's, and the
-// seed's Python isoformat() without a zone (read as UTC).
+// legacy records' Python isoformat() without a zone (read as UTC).
 var stampLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999", "2006-01-02T15:04:05"}
 
 func stamp(t time.Time) string { return t.UTC().Format(stampLayout) }
@@ -39,7 +39,7 @@ func parseStamp(s string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("timestamp %q is not ISO 8601", s)
 }
 
-// runRecord is a Run as written: the seed's attributes (id, timestamp,
+// runRecord is a Run as written: the legacy attributes (id, timestamp,
 // instance_id, instance_alias, metrics_count, violations_count, metrics,
 // summary) and cqmon's (schema_version, run_id, account, region,
 // unknown_count, instance_status, threshold, lookback).
@@ -70,9 +70,9 @@ type summaryRecord struct {
 	AvgUtilization float64 `json:"avg_utilization"`
 }
 
-// seedID is the seed's item id: instance_<first 8 of the instance ID>_<epoch
+// legacyID is the legacy item id: instance_<first 8 of the instance ID>_<epoch
 // seconds of the run start>.
-func seedID(instanceID string, started time.Time) string {
+func legacyID(instanceID string, started time.Time) string {
 	short := instanceID
 	if len(short) > 8 {
 		short = short[:8]
@@ -107,11 +107,11 @@ var (
 	segmentPattern = regexp.MustCompile(`^[0-9]{12}(-[a-z]{2}(-[a-z]+)+-[0-9]+)?$`)
 )
 
-// accountRecordID is the item id of the account-level record: the seed's,
+// accountRecordID is the item id of the account-level record: the legacy one,
 // or with the part's segment when the run is a part of a larger one.
 func accountRecordID(segment string, started time.Time) string {
 	if segment == "" {
-		return seedID(AccountInstanceID, started)
+		return legacyID(AccountInstanceID, started)
 	}
 	return fmt.Sprintf("instance_%s_%s_%d", AccountInstanceID, segment, started.Unix())
 }
@@ -129,7 +129,7 @@ func records(rep *quota.Report) ([]runRecord, error) {
 			ms = []quota.Result{}
 		}
 		return runRecord{
-			SchemaVersion: RecordVersion, ID: seedID(id, started), Timestamp: stamp(started),
+			SchemaVersion: RecordVersion, ID: legacyID(id, started), Timestamp: stamp(started),
 			RunID: rep.RunID, Account: rep.AccountID, Region: region,
 			InstanceID: id, InstanceAlias: alias, InstanceStatus: status,
 			Threshold: rep.Threshold, Lookback: rep.Lookback,

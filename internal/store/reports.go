@@ -20,7 +20,7 @@ func Reports(runs []Run) []*quota.Report {
 	for _, r := range runs {
 		id := r.RunID
 		if id == "" {
-			// The seed's records carry no run ID; its runs are told by
+			// Legacy records carry no run ID; its runs are told by
 			// their start.
 			id = r.Time.UTC().Format(time.RFC3339)
 		}

@@ -34,7 +34,7 @@ const s3Reads = 8
 // keyStamp is the <timestamp> of object names: the run's start, UTC.
 const keyStamp = "20060102T150405Z"
 
-// S3 keeps history as JSON objects in the seed's layout under a prefix:
+// S3 keeps history as JSON objects in the legacy layout under a prefix:
 //
 //	connect-metrics/YYYY/MM/DD/instance-metrics-<instance id>-<timestamp>.json
 //	connect-metrics/YYYY/MM/DD/account-metrics-<timestamp>.json

@@ -1,8 +1,8 @@
 // Package store keeps cqmon's history and alert memory: one record per
 // instance per run (and one for the account's quotas), readable as a list
 // of past runs or as one quota's usage over time. Three backends share the
-// record model: DynamoDB and S3 (in the seed's layouts, so its users keep
-// their data) and a local bbolt file for the CLI. Every write is keyed
+// record model: DynamoDB and S3 (in the legacy layouts of docs/history.md, so
+// existing history stays readable) and a local bbolt file for the CLI. Every write is keyed
 // deterministically, so a retried write never adds a second record.
 package store
 
@@ -143,7 +143,7 @@ func Open(ctx context.Context, spec string, cfg aws.Config, opts Options) (Store
 			// Endpoints other than AWS's (moto, MinIO) seldom resolve
 			// bucket subdomains.
 			o.UsePathStyle = o.BaseEndpoint != nil
-			// Objects written without a checksum (the seed's) are read
+			// Objects written without a checksum (legacy ones) are read
 			// unvalidated either way; the SDK would log each one.
 			o.DisableLogOutputChecksumValidationSkipped = true
 		})
