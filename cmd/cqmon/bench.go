@@ -218,7 +218,7 @@ type benchResult struct {
 // same binary, "bench-one") so its peak RSS is the scan's alone, against a
 // simulator in another child process.
 func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("bench", stderr)
+	fs := newFlagSet("bench", stdout)
 	which := fs.String("scenario", "typical", "typical, large, perparent, growth, org or all")
 	scale, share := benchRateFlags(fs)
 	accountConcurrency := fs.Int("account-concurrency", defaultBenchAccountConcurrency, "accounts scanned at once in the org cases")
@@ -378,7 +378,7 @@ func benchRateFlags(fs *flag.FlagSet) (scale, share *float64) {
 // cmdBenchOne runs one scan against a simulator and prints its cost as
 // JSON; cmdBench runs it in a child process.
 func cmdBenchOne(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("bench-one", stderr)
+	fs := newFlagSet("bench-one", stdout)
 	endpoint := fs.String("endpoint", "", "simulator URL")
 	scale, share := benchRateFlags(fs)
 	org := fs.Bool("org", false, "scan every account of the simulated Organization")

@@ -31,7 +31,7 @@ func loadScenario(path string) (*sim.Scenario, error) {
 // cmdDemo runs the same scan as cmdScan against the built-in simulator,
 // started on a loopback port for the length of the run.
 func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("demo", stderr)
+	fs := newFlagSet("demo", stdout)
 	rf := addRunFlags(fs, "none")
 	rf.table = addTableFlags(fs)
 	scenario := fs.String("scenario", "", "simulator scenario file (default: the built-in demo account)")
@@ -79,7 +79,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 // cmdSimulate serves the simulator until interrupted and prints the
 // endpoint settings that point AWS tools at it.
 func cmdSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("simulate", stderr)
+	fs := newFlagSet("simulate", stdout)
 	listen := fs.String("listen", defaultListen, "address to listen on (host:port; an empty host is every interface)")
 	scenario := fs.String("scenario", "", "scenario file (default: the built-in demo account)")
 	if err := parse(fs, args); err != nil {

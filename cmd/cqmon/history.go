@@ -38,7 +38,7 @@ func (o *historyOutput) Set(v string) error {
 // cmdHistory prints past runs, or one quota's values over time, from a
 // history store.
 func cmdHistory(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("history", stderr)
+	fs := newFlagSet("history", stdout)
 	spec := fs.String("store", "local", "history store: local (the file $XDG_STATE_HOME/cqmon/history.db), local:<path>, dynamodb:<table> or s3://<bucket>/<prefix>")
 	instance := fs.String("instance", "", `only this instance, by ID or alias ("account" for account-level quotas)`)
 	quotaID := fs.String("quota", "", "one quota's usage over time, by code (L-...), key or name")

@@ -104,12 +104,12 @@ func TestHistoryBadUsage(t *testing.T) {
 		want      string
 		wantUsage bool
 	}{
-		{[]string{"--output", "xml"}, `invalid value "xml" for flag -output: "xml" is not one of table, json, csv`, true},
-		{[]string{"--since", "0d"}, `invalid value "0d" for flag -since: "0d" is not a number of days from 1 to 36500`, true},
-		{[]string{"--since", "3w"}, `invalid value "3w" for flag -since: "3w" is not a positive duration such as 36h, or days such as 30d`, true},
+		{[]string{"--output", "xml"}, `--output: "xml" is not one of table, json, csv (see cqmon history --help)`, true},
+		{[]string{"--since", "0d"}, `--since: "0d" is not a number of days from 1 to 36500 (see cqmon history --help)`, true},
+		{[]string{"--since", "3w"}, `--since: "3w" is not a positive duration such as 36h, or days such as 30d (see cqmon history --help)`, true},
 		{[]string{"--limit", "-1"}, "limit: -1 is negative", true},
 		{[]string{"--store", "dynamo:x"}, `store: "dynamo:x" is not one of local:<path>, dynamodb:<table>, s3://<bucket>/<prefix>`, true},
-		{[]string{"extra"}, `unexpected argument "extra"`, true},
+		{[]string{"extra"}, `unexpected argument "extra" (see cqmon history --help)`, true},
 		{[]string{"--store", "local:" + missing}, "store local:" + missing + ": no history yet (a run writes it)", false},
 	}
 	for _, tc := range tests {

@@ -28,7 +28,7 @@ type policyStatement struct {
 // makes. A scan discovers every instance of the account, so the statement
 // covers all resources.
 func cmdIAMPolicy(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("iam-policy", stderr)
+	fs := newFlagSet("iam-policy", stdout)
 	increase := fs.Bool("request-increase", false, "print the policy of cqmon request-increase (files increase requests) instead of the scan's")
 	org := fs.Bool("org", false, "add what scanning other accounts takes: listing the Organization and assuming --role-name in each account")
 	roleName := fs.String("role-name", awsapi.DefaultRoleName, "role assumed in the other accounts")

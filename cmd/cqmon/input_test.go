@@ -20,7 +20,7 @@ func TestBadInputIsNamedAndSecretsStayHidden(t *testing.T) {
 		{"stdout with a URL", []string{"demo", "--notify", "stdout:" + secretURL}, `notify: channel "stdout:https://hooks.example.com/...": stdout takes no target`},
 		{"sns with a URL", []string{"demo", "--notify", "sns:" + secretURL}, `notify: channel "sns:https://hooks.example.com/..."`},
 		{"webhook without a scheme", []string{"demo", "--notify", "webhook:user:pa55word@hooks.example.com/services/T0/B0/s3cret"}, `notify: channel "webhook:hooks.example.com/...": want an http(s) URL`},
-		{"an empty store", []string{"scan", "--store", ""}, `invalid value "" for flag -store: "" names nothing`},
+		{"an empty store", []string{"scan", "--store", ""}, `--store: "" names nothing`},
 		{"an empty history store", []string{"history", "--store", ""}, `store: an empty value names no store`},
 		{"a maximum share under the share", []string{"demo", "--rate-share", "0.6", "--rate-share-max", "0.4"}, `rate-share-max: 0.4 is outside 0.6 (rate-share) to 1`},
 		{"a KMS key the Lambda rejects", []string{"demo", "--kms-key", "my key"}, `kms-key: "my key" is not a KMS key id, key ARN, alias or alias ARN`},

@@ -6,7 +6,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -45,28 +44,6 @@ func main() {
 	os.Exit(code)
 }
 
-const usage = `cqmon: monitor Amazon Connect service quotas.
-
-Usage:
-  cqmon scan      [flags]   measure every quota of every Connect instance in the account
-  cqmon demo      [flags]   the same run against the built-in AWS simulator (no account needed)
-  cqmon serve     [flags]   scan on a schedule and serve the results to Prometheus (/metrics)
-  cqmon catalog   [flags]   list every quota cqmon knows, and how its usage is measured
-  cqmon history   [flags]   past runs, or one quota over time, from the history store
-  cqmon report    --html F  the HTML dashboard of the latest (or a given) stored run
-  cqmon simulate  [flags]   serve the AWS simulator for other tools
-  cqmon request-increase    ask Service Quotas to raise one quota (prints the request; sends it with --yes)
-  cqmon iam-policy          print the IAM policy a scan needs (read-only); --request-increase: the
-                            policy request-increase needs
-  cqmon bench     [flags]   measure scans of simulated accounts: time, calls, memory
-  cqmon help
-
-Run "cqmon <command> -h" for a command's flags.
-Exit status: 0 run completed (violations or not), 1 run could not complete, 2 bad usage,
-3 run completed but storing history or delivering alerts failed, 4 run completed and found
-a row --fail-on names. When several apply, the lowest wins.
-`
-
 // usageError marks errors that exit with exitUsage.
 type usageError struct{ err error }
 
@@ -78,7 +55,7 @@ func usagef(format string, args ...any) error {
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
+		writeUsage(stderr)
 		return exitUsage
 	}
 	var err error
@@ -105,12 +82,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdRequestIncrease(ctx, rest, stdout, stderr)
 	case "iam-policy":
 		err = cmdIAMPolicy(rest, stdout, stderr)
-	case "help", "-h", "-help", "--help":
-		fmt.Fprint(stdout, usage)
+	case "help":
+		if len(rest) > 0 && rest[0] != "help" {
+			return run(ctx, []string{rest[0], "--help"}, stdout, stderr)
+		}
+		writeUsage(stdout)
 		return exitOK
 	default:
-		fmt.Fprintf(stderr, "cqmon: unknown command %q\n\n%s", cmd, usage)
-		return exitUsage
+		// cqmon --help, --version, completion, and what is not a command.
+		if err := cmdRoot(args, stdout); err != nil {
+			fmt.Fprintf(stderr, "cqmon: %v\n", err)
+			return exitUsage
+		}
+		return exitOK
 	}
 	var ue usageError
 	var de deliveryError
@@ -118,7 +102,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch {
 	case err == nil:
 		return exitOK
-	case errors.Is(err, flag.ErrHelp):
+	case errors.Is(err, errShown):
 		return exitOK
 	case errors.As(err, &ue):
 		fmt.Fprintf(stderr, "cqmon %s: %v\n", args[0], err)
@@ -133,27 +117,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "cqmon %s: %v\n", args[0], err)
 		return exitIncomplete
 	}
-}
-
-// newFlagSet returns a flag set that reports errors instead of exiting.
-func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet("cqmon "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	return fs
-}
-
-// parse parses flags and refuses positional arguments.
-func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err}
-	}
-	if fs.NArg() > 0 {
-		return usagef("unexpected argument %q", fs.Arg(0))
-	}
-	return nil
 }
 
 // outputFlag is --output, checked when parsed.

@@ -17,7 +17,7 @@ import (
 // cmdReport writes the HTML dashboard of a stored run, with the trend lines
 // of the runs before it.
 func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("report", stderr)
+	fs := newFlagSet("report", stdout)
 	html := fs.String("html", "", "write the HTML dashboard to this file (- for stdout)")
 	spec := fs.String("store", "", "history store: local, local:<path>, dynamodb:<table> or s3://<bucket>/<prefix> (default: local file $XDG_STATE_HOME/cqmon/history.db)")
 	runID := fs.String("run", "", "the run to show (default: the latest)")

@@ -18,7 +18,7 @@ import (
 // quota, on one instance when the quota is applied per instance. Without
 // --yes it prints what it would request and sends nothing.
 func cmdRequestIncrease(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("request-increase", stderr)
+	fs := newFlagSet("request-increase", stdout)
 	code := fs.String("quota", "", "quota code to raise (L-XXXXXXXX; cqmon catalog lists them)")
 	instance := fs.String("instance", "", "instance id or alias, for a quota applied per instance")
 	value := fs.String("value", "", "the limit to ask for; must be above the applied limit")

@@ -205,7 +205,7 @@ func TestThresholdAndFailOnBadValues(t *testing.T) {
 		{[]string{"--threshold-for", "queues=70"}, `threshold-for: threshold "queues=70": unknown kind "queues" (want code, name or instance)`},
 		{[]string{"--threshold-for", "instance:prod=70"}, `threshold-for: threshold "instance:prod=70": "prod" is not <id or alias>/code:<quota code>`},
 		{[]string{"--threshold-for", "code:L-9A46857E=4"}, "threshold-for: code:L-9A46857E=4: the threshold is not above the hysteresis 5"},
-		{[]string{"--fail-on", "sometimes"}, `invalid value "sometimes" for flag -fail-on: "sometimes" is not one of violation, forecast, unknown`},
+		{[]string{"--fail-on", "sometimes"}, `--fail-on: "sometimes" is not one of violation, forecast, unknown`},
 		{[]string{"serve", "--fail-on", "violation"}, "fail-on: serve keeps running and never exits on a row"},
 	}
 	for _, tt := range tests {

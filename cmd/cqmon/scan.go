@@ -236,7 +236,7 @@ func (sf *scanFlags) prepare(ctx context.Context, stdout, stderr io.Writer) (mon
 }
 
 func cmdScan(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("scan", stderr)
+	fs := newFlagSet("scan", stdout)
 	sf := addScanFlags(fs)
 	sf.table = addTableFlags(fs)
 	if err := parse(fs, args); err != nil {
@@ -378,7 +378,7 @@ type deliveryError struct{ err error }
 func (d deliveryError) Error() string { return d.err.Error() }
 
 func cmdCatalog(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("catalog", stderr)
+	fs := newFlagSet("catalog", stdout)
 	output := "table"
 	fs.Func("output", "format: table, json or markdown (the README's coverage section)", func(v string) error {
 		switch v {

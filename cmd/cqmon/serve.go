@@ -26,7 +26,7 @@ const (
 // cmdServe scans on its own schedule, with scan's flags, and serves the
 // last completed scan to Prometheus until interrupted.
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("serve", stderr)
+	fs := newFlagSet("serve", stdout)
 	sf := addScanFlags(fs)
 	listen := fs.String("listen", "127.0.0.1:9752", "address to serve /metrics, /healthz and / on")
 	interval := durationFlag(defaultServeInterval)

@@ -1,0 +1,506 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/urfave/cli/v3"
+)
+
+// A command declares its flags on a flag.FlagSet, as flag.Value types,
+// and hands the set to parse. urfave/cli reads the command line: --flag
+// and -flag alike, --flag=value, the shell completion requests. The help
+// text is written here, so that its groups come in the order a reader
+// needs them rather than in the alphabetical order of their names.
+
+// command is what a command's help says besides its flags.
+type command struct {
+	name string
+	// args follows the name in the usage line.
+	args    string
+	summary string
+	// grouped commands list their flags under flagGroups' titles.
+	grouped  bool
+	examples []string
+}
+
+// commands are listed in this order by cqmon --help; bench-one, the
+// child process of bench, is not listed.
+var commands = []command{
+	{name: "scan", args: "[flags]", summary: "measure every quota of every Connect instance in the account", grouped: true, examples: []string{
+		"cqmon scan --regions us-east-1,eu-west-2",
+		"cqmon scan --threshold 70 --notify sns:arn:aws:sns:us-east-1:111122223333:quota-alerts",
+		"cqmon scan --org --role-name cqmon-read --output json > report.json",
+		"cqmon scan --all --status violation --fail-on violation",
+	}},
+	{name: "demo", args: "[flags]", summary: "the same run against the built-in AWS simulator (no account needed)", grouped: true, examples: []string{
+		"cqmon demo",
+		"cqmon demo --all --quota 'Rate of *'",
+		"cqmon demo --org --output json",
+	}},
+	{name: "serve", args: "[flags]", summary: "scan on a schedule and serve the results to Prometheus (/metrics)", grouped: true, examples: []string{
+		"cqmon serve --regions us-east-1 --interval 15m --listen :9752",
+	}},
+	{name: "catalog", args: "[flags]", summary: "list every quota cqmon knows, and how its usage is measured", examples: []string{
+		"cqmon catalog --measured",
+		"cqmon catalog --coverage",
+	}},
+	{name: "history", args: "[flags]", summary: "past runs, or one quota over time, from the history store", examples: []string{
+		"cqmon history",
+		"cqmon history --quota L-9A46857E --instance acme-prod --since 30d",
+	}},
+	{name: "report", args: "--html FILE [flags]", summary: "the HTML dashboard of the latest (or a given) stored run", examples: []string{
+		"cqmon report --html quotas.html",
+		"cqmon report --html - --store dynamodb:cqmon-history > quotas.html",
+	}},
+	{name: "simulate", args: "[flags]", summary: "serve the AWS simulator for other tools", examples: []string{
+		"cqmon simulate --listen 127.0.0.1:4566",
+	}},
+	{name: "request-increase", args: "--quota CODE --value N [flags]", summary: "ask Service Quotas to raise one quota (prints the request; sends it with --yes)", examples: []string{
+		"cqmon request-increase --quota L-9A46857E --instance acme-prod --value 1500",
+		"cqmon request-increase --quota L-9A46857E --instance acme-prod --value 1500 --yes",
+	}},
+	{name: "iam-policy", args: "[flags]", summary: "print the IAM policy a scan needs (read-only); --request-increase: the policy request-increase needs", examples: []string{
+		"cqmon iam-policy --org > cqmon-policy.json",
+	}},
+	{name: "bench", args: "[flags]", summary: "measure scans of simulated accounts: time, calls, memory", examples: []string{
+		"cqmon bench --scenario large",
+	}},
+}
+
+// commandNamed returns the command of that name; bench-one, which only
+// bench runs, has no help of its own.
+func commandNamed(name string) command {
+	for _, c := range commands {
+		if c.name == name {
+			return c
+		}
+	}
+	return command{name: name, args: "[flags]"}
+}
+
+// flagGroups are the titles the flags of scan, demo and serve are listed
+// under, each with its flags in the order they are listed.
+var flagGroups = []struct {
+	title string
+	names []string
+}{
+	{"What to scan", []string{"regions", "profile", "accounts", "org", "org-ou", "role-name", "external-id", "account-concurrency", "skip-service", "scenario"}},
+	{"Output", []string{"output", "all", "instance", "status", "quota", "html", "quiet", "verbose", "fail-on"}},
+	{"Thresholds and alerts", []string{"threshold", "threshold-for", "notify", "mute", "remind-after", "hysteresis", "horizon", "alert-singletons"}},
+	{"History", []string{"store", "retention", "kms-key"}},
+	{"Serving", []string{"listen", "interval"}},
+	{"Tuning", []string{"lookback", "timeout", "concurrency", "max-parents", "margin", "rate-share", "rate-share-max"}},
+}
+
+// envDefault is the environment variable that gives a flag its value when
+// the command line does not. The names are the Lambda's where it has one
+// (CQMON_THRESHOLD for its THRESHOLD_PERCENTAGE), and so are the values.
+type envDefault struct {
+	name string
+	// days: the variable is a whole number of days, as the Lambda reads
+	// it; the flag takes "14d".
+	days bool
+	// split: the runes that separate the entries of a repeatable flag.
+	split string
+}
+
+var flagEnv = map[string]envDefault{
+	"regions":          {name: "CQMON_REGIONS"},
+	"skip-service":     {name: "CQMON_SKIP_SERVICES"},
+	"threshold":        {name: "CQMON_THRESHOLD"},
+	"threshold-for":    {name: "CQMON_THRESHOLDS", split: ";\n"},
+	"mute":             {name: "CQMON_MUTE"},
+	"remind-after":     {name: "CQMON_REMIND_AFTER"},
+	"hysteresis":       {name: "CQMON_HYSTERESIS"},
+	"horizon":          {name: "CQMON_HORIZON_DAYS", days: true},
+	"alert-singletons": {name: "CQMON_ALERT_SINGLETONS"},
+	"retention":        {name: "CQMON_RETENTION_DAYS", days: true},
+	"kms-key":          {name: "CQMON_KMS_KEY_ID"},
+	"lookback":         {name: "CQMON_LOOKBACK"},
+	"max-parents":      {name: "CQMON_MAX_PARENTS"},
+	"rate-share":       {name: "CQMON_RATE_SHARE"},
+	"rate-share-max":   {name: "CQMON_RATE_SHARE_MAX"},
+}
+
+// newFlagSet returns the set a command declares its flags on; its help
+// is written to stdout.
+func newFlagSet(name string, stdout io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	return fs
+}
+
+// errShown ends a command whose help or completions were printed: it
+// exits 0.
+var errShown = errors.New("help shown")
+
+// parse reads args into the flags of fs, then fills the flags the command
+// line left out from their environment variables. Errors are one line
+// naming the flag (or variable) and its value. Help and completion
+// requests are answered on fs's output and end in errShown.
+func parse(fs *flag.FlagSet, args []string) error {
+	name := "cqmon " + fs.Name()
+	var bad *badValue
+	var flags []cli.Flag
+	for _, f := range orderedFlags(fs) {
+		flags = append(flags, &cli.GenericFlag{Name: f.Name, Usage: f.Usage, Value: value{f: f, bad: &bad}})
+	}
+	var help strings.Builder
+	writeHelp(&help, fs)
+	var ran bool
+	var rest []string
+	cmd := &cli.Command{
+		Name:                          name,
+		Flags:                         flags,
+		CustomRootCommandHelpTemplate: literal(help.String()),
+		EnableShellCompletion:         true,
+		Writer:                        fs.Output(),
+		ErrWriter:                     io.Discard,
+		OnUsageError: func(_ context.Context, _ *cli.Command, err error, _ bool) error {
+			return usageError{flagError(name, bad, err)}
+		},
+		Action: func(_ context.Context, c *cli.Command) error {
+			ran, rest = true, c.Args().Slice()
+			return applyEnv(fs, c.IsSet)
+		},
+	}
+	err := cmd.Run(context.Background(), append([]string{name}, args...))
+	switch {
+	case err != nil && ran:
+		return usageError{fmt.Errorf("%v (see %s --help)", err, name)}
+	case err != nil:
+		return err
+	case !ran:
+		// --help, or a completion request.
+		return errShown
+	case len(rest) > 0:
+		return usagef("unexpected argument %q (see %s --help)", rest[0], name)
+	}
+	return nil
+}
+
+// literal is text as a text/template that writes it unchanged.
+func literal(text string) string {
+	return strings.ReplaceAll(text, "{{", `{{"{{"}}`)
+}
+
+// completing reports whether args are a shell completion request, which
+// urfave/cli answers without running the command's action.
+func completing(args []string) bool {
+	return len(args) > 0 && args[len(args)-1] == "--generate-shell-completion"
+}
+
+// applyEnv sets each flag the command line did not set from its
+// environment variable, if that is set and not blank.
+func applyEnv(fs *flag.FlagSet, set func(string) bool) error {
+	for _, f := range orderedFlags(fs) {
+		env, ok := flagEnv[f.Name]
+		if !ok || set(f.Name) {
+			continue
+		}
+		v := strings.TrimSpace(os.Getenv(env.name))
+		if v == "" {
+			continue
+		}
+		entries := []string{v}
+		if env.split != "" {
+			entries = strings.FieldsFunc(v, func(r rune) bool { return strings.ContainsRune(env.split, r) })
+		}
+		for _, e := range entries {
+			if strings.TrimSpace(e) == "" {
+				continue
+			}
+			if env.days {
+				n, err := strconv.Atoi(e)
+				if err != nil || n < 0 {
+					return fmt.Errorf("%s: %q is not a whole number of days", env.name, e)
+				}
+				if n > 0 {
+					e += "d"
+				}
+			}
+			if err := f.Value.Set(e); err != nil {
+				return fmt.Errorf("%s: %s", env.name, valueError(f, e, err))
+			}
+		}
+	}
+	return nil
+}
+
+// badValue is the flag value the command line gave that did not parse.
+type badValue struct {
+	f   *flag.Flag
+	v   string
+	err error
+}
+
+// value is a flag.Value as urfave/cli takes it; it keeps the value that
+// did not parse, so the error can name it in cqmon's words.
+type value struct {
+	f   *flag.Flag
+	bad **badValue
+}
+
+func (v value) String() string { return v.f.Value.String() }
+
+func (v value) Set(s string) error {
+	err := v.f.Value.Set(s)
+	if err != nil {
+		*v.bad = &badValue{f: v.f, v: s, err: err}
+	}
+	return err
+}
+
+func (v value) Get() any {
+	if g, ok := v.f.Value.(flag.Getter); ok {
+		return g.Get()
+	}
+	return v.f.Value.String()
+}
+
+// IsBoolFlag lets a boolean flag be given without a value.
+func (v value) IsBoolFlag() bool { return isBool(v.f) }
+
+func isBool(f *flag.Flag) bool {
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
+}
+
+// flagError is the one line a command line that did not parse ends with.
+func flagError(name string, bad *badValue, err error) error {
+	msg := err.Error()
+	switch {
+	case bad != nil:
+		msg = "--" + bad.f.Name + ": " + valueError(bad.f, bad.v, bad.err)
+	case strings.HasPrefix(msg, "flag provided but not defined: "):
+		flagName := strings.TrimLeft(strings.TrimPrefix(msg, "flag provided but not defined: "), "-")
+		msg = fmt.Sprintf("unknown flag --%s", flagName)
+	case strings.HasPrefix(msg, "flag needs an argument: "):
+		msg = fmt.Sprintf("--%s needs a value", strings.TrimLeft(strings.TrimPrefix(msg, "flag needs an argument: "), "-"))
+	}
+	return fmt.Errorf("%s (see %s --help)", msg, name)
+}
+
+// valueError says why v is not a value of f, naming v. The flag
+// package's own types answer only "parse error".
+func valueError(f *flag.Flag, v string, err error) string {
+	msg := err.Error()
+	if strings.Contains(msg, strconv.Quote(v)) {
+		return msg
+	}
+	switch {
+	case isBool(f):
+		return fmt.Sprintf("%q is not true or false", v)
+	case msg == "parse error" || msg == "value out of range":
+		return fmt.Sprintf("%q is not a whole number", v)
+	}
+	return fmt.Sprintf("%q: %s", v, msg)
+}
+
+// orderedFlags are fs's flags in the order flagGroups lists them, then
+// the others by name.
+func orderedFlags(fs *flag.FlagSet) []*flag.Flag {
+	var out []*flag.Flag
+	fs.VisitAll(func(f *flag.Flag) { out = append(out, f) })
+	rank := map[string]int{}
+	for _, g := range flagGroups {
+		for _, n := range g.names {
+			rank[n] = len(rank)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b *flag.Flag) int {
+		ra, oka := rank[a.Name]
+		rb, okb := rank[b.Name]
+		switch {
+		case oka && okb:
+			return ra - rb
+		case oka:
+			return -1
+		case okb:
+			return 1
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
+	return out
+}
+
+// groupOf is the title a flag of a grouped command is listed under.
+func groupOf(name string) string {
+	for _, g := range flagGroups {
+		if slices.Contains(g.names, name) {
+			return g.title
+		}
+	}
+	return "Other"
+}
+
+// writeHelp writes a command's help: its usage line, its flags (under
+// their groups for the commands that run scans) and examples.
+func writeHelp(w io.Writer, fs *flag.FlagSet) {
+	c := commandNamed(fs.Name())
+	fmt.Fprintf(w, "cqmon %s: %s.\n\nUsage:\n  cqmon %s %s\n", c.name, c.summary, c.name, c.args)
+	title := ""
+	for _, f := range orderedFlags(fs) {
+		t := "Flags"
+		if c.grouped {
+			t = groupOf(f.Name)
+		}
+		if t != title {
+			fmt.Fprintf(w, "\n%s:\n", t)
+			title = t
+		}
+		writeFlag(w, f)
+	}
+	fmt.Fprintln(w, "\n  --help, -h\n        this text")
+	if len(c.examples) > 0 {
+		fmt.Fprintln(w, "\nExamples:")
+		for _, e := range c.examples {
+			fmt.Fprintf(w, "  %s\n", e)
+		}
+	}
+	fmt.Fprintln(w, "\nFlags take one dash or two, and their value after a space or an equals sign: --flag value, -flag=value.")
+	if c.grouped {
+		fmt.Fprintln(w, "A flag left out takes its value from the environment variable in brackets, if set.")
+	}
+}
+
+// writeFlag writes one flag: its name and kind of value, then its usage,
+// default and environment variable, wrapped.
+func writeFlag(w io.Writer, f *flag.Flag) {
+	kind, usage := flag.UnquoteUsage(f)
+	if isBool(f) {
+		kind = ""
+	}
+	fmt.Fprintln(w, strings.TrimRight("  --"+f.Name+" "+kind, " "))
+	switch f.DefValue {
+	case "", "0", "false", "[]":
+	default:
+		if !strings.Contains(usage, "(default") {
+			usage += " (default " + f.DefValue + ")"
+		}
+	}
+	if env, ok := flagEnv[f.Name]; ok {
+		usage += " [$" + env.name + "]"
+	}
+	line := "       "
+	for _, word := range strings.Fields(usage) {
+		if len(line)+1+len(word) > 100 && len(line) > 8 {
+			fmt.Fprintln(w, line)
+			line = "       "
+		}
+		line += " " + word
+	}
+	fmt.Fprintln(w, line)
+}
+
+// writeUsage writes cqmon's own help: its commands, and what every
+// command shares.
+func writeUsage(w io.Writer) {
+	fmt.Fprint(w, "cqmon: monitor Amazon Connect service quotas.\n\nUsage:\n  cqmon <command> [flags]\n\nCommands:\n")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, c := range commands {
+		fmt.Fprintf(tw, "  %s\t%s\n", c.name, c.summary)
+	}
+	fmt.Fprintf(tw, "  completion SHELL\tprint the completion script of bash, zsh, fish or pwsh: source <(cqmon completion bash)\n")
+	fmt.Fprintf(tw, "  help [command]\tthis text, or a command's help\n")
+	tw.Flush()
+	fmt.Fprint(w, `
+Flags:
+  --help, -h     this text
+  --version, -v  cqmon's version and the commit it was built from
+
+Run "cqmon <command> --help" for a command's flags, grouped, with examples.
+Exit status: 0 run completed (violations or not), 1 run could not complete, 2 bad usage,
+3 run completed but storing history or delivering alerts failed, 4 run completed and found
+a row --fail-on names. When several apply, the lowest wins.
+`)
+}
+
+// cmdRoot answers what comes before a command: --help, --version, the
+// completion scripts and the completion of command names; anything else
+// is a usage error.
+func cmdRoot(args []string, stdout io.Writer) error {
+	var subs []*cli.Command
+	if completing(args) {
+		// Listed only to be completed: each command is run by run.
+		for _, c := range commands {
+			subs = append(subs, &cli.Command{Name: c.name, Usage: c.summary})
+		}
+	}
+	var usage strings.Builder
+	writeUsage(&usage)
+	root := &cli.Command{
+		Name:                          "cqmon",
+		Usage:                         "monitor Amazon Connect service quotas",
+		Version:                       version(),
+		Commands:                      subs,
+		CustomRootCommandHelpTemplate: literal(usage.String()),
+		HideHelpCommand:               true,
+		EnableShellCompletion:         true,
+		ConfigureShellCompletionCommand: func(c *cli.Command) {
+			c.Hidden = false
+			c.Usage = "print the completion script of bash, zsh, fish or pwsh"
+		},
+		Writer:    stdout,
+		ErrWriter: io.Discard,
+		OnUsageError: func(_ context.Context, _ *cli.Command, err error, _ bool) error {
+			return flagError("cqmon", nil, err)
+		},
+		Action: func(_ context.Context, c *cli.Command) error {
+			if c.Args().Present() {
+				return fmt.Errorf("unknown command %q (see cqmon --help)", c.Args().First())
+			}
+			writeUsage(stdout)
+			return nil
+		},
+	}
+	return root.Run(context.Background(), append([]string{"cqmon"}, args...))
+}
+
+// version is cqmon's module version and the commit it was built from, as
+// the Go toolchain recorded them in the binary.
+func version() string {
+	bi, ok := debug.ReadBuildInfo()
+	return versionOf(bi, ok)
+}
+
+func versionOf(bi *debug.BuildInfo, ok bool) string {
+	if !ok {
+		return "unknown (built without module support)"
+	}
+	v := bi.Main.Version
+	if v == "" || v == "(devel)" {
+		// Built from a checkout (go build, go run), not go install
+		// module@version.
+		v = "devel"
+	}
+	var rev, modified string
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			modified = s.Value
+		}
+	}
+	if rev == "" {
+		return v
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	if modified == "true" {
+		rev += ", modified"
+	}
+	return v + " (commit " + rev + ")"
+}
