@@ -14,6 +14,9 @@ import (
 	"text/tabwriter"
 
 	"github.com/urfave/cli/v3"
+
+	"github.com/cqmon/cqmon/internal/alert"
+	"github.com/cqmon/cqmon/internal/quota"
 )
 
 // A command declares its flags on a flag.FlagSet, as flag.Value types,
@@ -112,14 +115,23 @@ type envDefault struct {
 	days bool
 	// split: the runes that separate the entries of a repeatable flag.
 	split string
+	// check parses an entry the flag keeps as text until the run's
+	// options are built, so a bad one is named by its variable.
+	check func(string) error
 }
 
 var flagEnv = map[string]envDefault{
-	"regions":          {name: "CQMON_REGIONS"},
-	"skip-service":     {name: "CQMON_SKIP_SERVICES"},
-	"threshold":        {name: "CQMON_THRESHOLD"},
-	"threshold-for":    {name: "CQMON_THRESHOLDS", split: ";\n"},
-	"mute":             {name: "CQMON_MUTE"},
+	"regions":      {name: "CQMON_REGIONS"},
+	"skip-service": {name: "CQMON_SKIP_SERVICES"},
+	"threshold":    {name: "CQMON_THRESHOLD"},
+	"threshold-for": {name: "CQMON_THRESHOLDS", split: ";\n", check: func(v string) error {
+		_, err := quota.ParseThreshold(v)
+		return err
+	}},
+	"mute": {name: "CQMON_MUTE", check: func(v string) error {
+		_, err := alert.ParseMutes(v)
+		return err
+	}},
 	"remind-after":     {name: "CQMON_REMIND_AFTER"},
 	"hysteresis":       {name: "CQMON_HYSTERESIS"},
 	"horizon":          {name: "CQMON_HORIZON_DAYS", days: true},
@@ -231,6 +243,11 @@ func applyEnv(fs *flag.FlagSet, set func(string) bool) error {
 			}
 			if err := f.Value.Set(e); err != nil {
 				return fmt.Errorf("%s: %s", env.name, valueError(f, e, err))
+			}
+			if env.check != nil {
+				if err := env.check(e); err != nil {
+					return fmt.Errorf("%s: %w", env.name, err)
+				}
 			}
 		}
 	}
