@@ -213,8 +213,12 @@ func completing(args []string) bool {
 }
 
 // applyEnv sets each flag the command line did not set from its
-// environment variable, if that is set and not blank.
+// environment variable, if that is set and not blank. Only the commands
+// that run scans read them: bench and its children set every value.
 func applyEnv(fs *flag.FlagSet, set func(string) bool) error {
+	if !commandNamed(fs.Name()).grouped {
+		return nil
+	}
 	for _, f := range orderedFlags(fs) {
 		env, ok := flagEnv[f.Name]
 		if !ok || set(f.Name) {
@@ -376,7 +380,7 @@ func writeHelp(w io.Writer, fs *flag.FlagSet) {
 			fmt.Fprintf(w, "\n%s:\n", t)
 			title = t
 		}
-		writeFlag(w, f)
+		writeFlag(w, f, c.grouped)
 	}
 	fmt.Fprintln(w, "\n  --help, -h\n        this text")
 	if len(c.examples) > 0 {
@@ -392,8 +396,9 @@ func writeHelp(w io.Writer, fs *flag.FlagSet) {
 }
 
 // writeFlag writes one flag: its name and kind of value, then its usage,
-// default and environment variable, wrapped.
-func writeFlag(w io.Writer, f *flag.Flag) {
+// default and environment variable (read by the commands that run scans),
+// wrapped.
+func writeFlag(w io.Writer, f *flag.Flag, env bool) {
 	kind, usage := flag.UnquoteUsage(f)
 	if isBool(f) {
 		kind = ""
@@ -406,8 +411,8 @@ func writeFlag(w io.Writer, f *flag.Flag) {
 			usage += " (default " + f.DefValue + ")"
 		}
 	}
-	if env, ok := flagEnv[f.Name]; ok {
-		usage += " [$" + env.name + "]"
+	if e, ok := flagEnv[f.Name]; ok && env {
+		usage += " [$" + e.name + "]"
 	}
 	line := "       "
 	for _, word := range strings.Fields(usage) {
@@ -520,4 +525,9 @@ func versionOf(bi *debug.BuildInfo, ok bool) string {
 		rev += ", modified"
 	}
 	return v + " (commit " + rev + ")"
+}
+
+// listed reports whether cqmon --help lists a command of that name.
+func listed(name string) bool {
+	return slices.ContainsFunc(commands, func(c command) bool { return c.name == name })
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cqmon/cqmon/internal/awsapi"
 	"github.com/cqmon/cqmon/internal/lambdaconfig"
 )
 
@@ -90,6 +91,7 @@ func TestBadValueIsOneLine(t *testing.T) {
 		{[]string{"demo", "now"}, `cqmon demo: unexpected argument "now" (see cqmon demo --help)`},
 		{[]string{"--colour"}, `cqmon: unknown flag --colour (see cqmon --help)`},
 		{[]string{"frobnicate"}, `cqmon: unknown command "frobnicate" (see cqmon --help)`},
+		{[]string{"help", "frobnicate"}, `cqmon: unknown command "frobnicate" (see cqmon --help)`},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -124,6 +126,21 @@ func TestEnvironmentDefaults(t *testing.T) {
 				t.Errorf("threshold %v, lookback %q; want %v and 2h", rep.Threshold, rep.Lookback, tt.wantThreshold)
 			}
 		})
+	}
+}
+
+// TestEnvironmentOnlyForScans: the commands that do not run a scan of
+// the account (bench's rate share) ignore the variables.
+func TestEnvironmentOnlyForScans(t *testing.T) {
+	stdout, _, code := cqmon(t, []string{"CQMON_RATE_SHARE=high"}, "bench", "--help")
+	if code != exitOK || strings.Contains(stdout, "CQMON_") {
+		t.Errorf("bench --help: exit %d, and it names a variable:\n%s", code, stdout)
+	}
+	fs := newFlagSet("bench", io.Discard)
+	_, share := benchRateFlags(fs)
+	t.Setenv("CQMON_RATE_SHARE", "0.9")
+	if err := parse(fs, nil); err != nil || *share != awsapi.DefaultShare {
+		t.Errorf("bench read CQMON_RATE_SHARE: share %v, error %v", *share, err)
 	}
 }
 

@@ -83,11 +83,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "iam-policy":
 		err = cmdIAMPolicy(rest, stdout, stderr)
 	case "help":
-		if len(rest) > 0 && rest[0] != "help" {
+		switch {
+		case len(rest) == 0:
+			writeUsage(stdout)
+			return exitOK
+		case listed(rest[0]):
 			return run(ctx, []string{rest[0], "--help"}, stdout, stderr)
 		}
-		writeUsage(stdout)
-		return exitOK
+		fmt.Fprintf(stderr, "cqmon: unknown command %q (see cqmon --help)\n", rest[0])
+		return exitUsage
 	default:
 		// cqmon --help, --version, completion, and what is not a command.
 		if err := cmdRoot(args, stdout); err != nil {
