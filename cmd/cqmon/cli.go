@@ -399,10 +399,8 @@ func writeHelp(w io.Writer, fs *flag.FlagSet) {
 // default and environment variable (read by the commands that run scans),
 // wrapped.
 func writeFlag(w io.Writer, f *flag.Flag, env bool) {
-	kind, usage := flag.UnquoteUsage(f)
-	if isBool(f) {
-		kind = ""
-	}
+	_, usage := flag.UnquoteUsage(f)
+	kind := placeholder(f)
 	fmt.Fprintln(w, strings.TrimRight("  --"+f.Name+" "+kind, " "))
 	switch f.DefValue {
 	case "", "0", "false", "[]":
@@ -530,4 +528,39 @@ func versionOf(bi *debug.BuildInfo, ok bool) string {
 // listed reports whether cqmon --help lists a command of that name.
 func listed(name string) bool {
 	return slices.ContainsFunc(commands, func(c command) bool { return c.name == name })
+}
+
+// placeholders name the value of the flags whose type does not say it.
+var placeholders = map[string]string{
+	"endpoint": "URL", "external-id": "ID", "horizon": "DURATION", "html": "FILE", "instance": "ID|ALIAS",
+	"kms-key": "KEY", "listen": "HOST:PORT", "memprofile": "FILE", "output": "FORMAT", "profile": "NAME",
+	"quota": "CODE|NAME", "region": "REGION", "role-name": "NAME", "run": "RUN-ID", "org-ou": "OU-ID",
+	"status": "STATUS", "store": "SPEC", "value": "N", "threshold-for": "SPEC=N",
+}
+
+// placeholder is what the help writes after a flag's name for its value;
+// a boolean flag takes none.
+func placeholder(f *flag.Flag) string {
+	if isBool(f) {
+		return ""
+	}
+	if p, ok := placeholders[f.Name]; ok {
+		return p
+	}
+	switch f.Value.(type) {
+	case *numberFlag:
+		return "N"
+	case *durationFlag:
+		return "DURATION"
+	case *listFlag:
+		return "LIST"
+	case *multiFlag:
+		return "SPEC"
+	case *failOnFlag:
+		return "KIND"
+	}
+	if kind, _ := flag.UnquoteUsage(f); kind == "int" {
+		return "N"
+	}
+	return "VALUE"
 }

@@ -34,8 +34,8 @@ func TestHelpIsGrouped(t *testing.T) {
 			if !slices.Equal(titles, want) {
 				t.Errorf("sections %q, want %q\n%s", titles, want, stdout)
 			}
-			for _, s := range []string{"\n  --threshold value\n", "\n  --regions value\n", "[$CQMON_THRESHOLD]", "\n  cqmon " + name} {
-				if name == "demo" && s == "\n  --regions value\n" {
+			for _, s := range []string{"\n  --threshold N\n", "\n  --regions LIST\n", "[$CQMON_THRESHOLD]", "\n  cqmon " + name} {
+				if name == "demo" && s == "\n  --regions LIST\n" {
 					continue
 				}
 				if !strings.Contains(stdout, s) {
