@@ -285,16 +285,20 @@ func TestIndexLinksTheReport(t *testing.T) {
 	dir := t.TempDir()
 	html := filepath.Join(dir, "report.html")
 	srv := newServer(t, Server{Scan: func(context.Context) (Snapshot, error) { return sample(460), nil }, HTML: html})
-	if _, body := get(t, srv.Handler(), "/"); strings.Contains(body, `href="report"`) || !strings.Contains(body, "no scan has completed yet") {
+	_, body := get(t, srv.Handler(), "/")
+	if strings.Contains(body, `href="report"`) || !strings.Contains(body, "no scan has completed yet") {
 		t.Errorf("index without a report file links one, or claims a scan:\n%s", body)
 	}
+	golden.Check(t, "index-before.html", []byte(body))
 	if err := os.WriteFile(html, []byte("<p>report</p>"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	_ = srv.ScanOnce(context.Background())
-	if _, body := get(t, srv.Handler(), "/"); !strings.Contains(body, `href="report"`) || !strings.Contains(body, "2026-11-30 12:00:00 UTC") || !strings.Contains(body, "every 15m") {
+	_, body = get(t, srv.Handler(), "/")
+	if !strings.Contains(body, `href="report"`) || !strings.Contains(body, "2026-11-30 12:00:00 UTC") || !strings.Contains(body, "every 15m") {
 		t.Errorf("index:\n%s", body)
 	}
+	golden.Check(t, "index.html", []byte(body))
 	if code, body := get(t, srv.Handler(), "/report"); code != http.StatusOK || body != "<p>report</p>" {
 		t.Errorf("/report = %d %q", code, body)
 	}
