@@ -1,8 +1,15 @@
 package dashboard
 
 import (
+	"bytes"
+	"io"
+	"regexp"
+	"slices"
+	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/net/html"
 
 	"github.com/cqmon/cqmon/internal/golden"
 	"github.com/cqmon/cqmon/internal/quota"
@@ -78,4 +85,81 @@ func TestBarePage(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden.Check(t, "bare.html", page)
+}
+
+// TestHostileValuesStayText parses the page of a hostile report as a
+// browser would tokenize it: the report's values come back as text and
+// attribute values, unchanged, and the page holds no element, attribute
+// or link of theirs.
+func TestHostileValuesStayText(t *testing.T) {
+	page, err := Bytes(Input{Report: hostileReport()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	css, _ := asset("style.css")
+	js, _ := asset("page.js")
+	// What the parser gives back for hostile: NUL is U+FFFD on the page.
+	back := strings.ReplaceAll(hostile, "\x00", "\uFFFD")
+	tags := map[string]int{}
+	var text strings.Builder
+	attrs := map[string][]string{}
+	z := html.NewTokenizer(bytes.NewReader(page))
+	for {
+		tt := z.Next()
+		if tt == html.ErrorToken {
+			if z.Err() != io.EOF {
+				t.Fatal(z.Err())
+			}
+			break
+		}
+		tok := z.Token()
+		switch tt {
+		case html.StartTagToken, html.SelfClosingTagToken:
+			tags[tok.Data]++
+			for _, a := range tok.Attr {
+				attrs[a.Key] = append(attrs[a.Key], a.Val)
+				if strings.HasPrefix(a.Key, "on") || a.Key == "src" || a.Key == "srcdoc" || a.Key == "formaction" {
+					t.Errorf("<%s> has the attribute %s=%q", tok.Data, a.Key, a.Val)
+				}
+			}
+		case html.TextToken:
+			text.WriteString(tok.Data)
+			text.WriteByte('\n')
+		}
+	}
+	for tag, want := range map[string]int{"script": 1, "style": 1, "img": 0, "iframe": 0, "object": 0, "embed": 0, "form": 0, "base": 0} {
+		if tags[tag] != want {
+			t.Errorf("the page has %d <%s>, want %d", tags[tag], tag, want)
+		}
+	}
+	if !strings.Contains(text.String(), "\n"+string(css)+"\n") || !strings.Contains(text.String(), "\n"+string(js)+"\n") {
+		t.Error("the page's style or script is not the embedded asset")
+	}
+	for _, href := range attrs["href"] {
+		if !strings.HasPrefix(href, "#") && !strings.HasPrefix(href, "https://") {
+			t.Errorf("the page links %q", href)
+		}
+		if strings.ContainsAny(href, "\"'<> ") {
+			t.Errorf("a link holds a character URLs encode: %q", href)
+		}
+	}
+	for _, style := range attrs["style"] {
+		if !regexp.MustCompile(`^(width|left):[0-9.e-]+%$`).MatchString(style) {
+			t.Errorf("the page has the style %q", style)
+		}
+	}
+	for _, want := range []string{
+		"prod " + back, "run-" + back, "queue " + back, "note " + back, "m " + back,
+		"CREATION<b>" + back, `aaaaaaaa-1111-4111-8111-111111111111"><img src=x onerror=alert(1)>`,
+	} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("the page's text lacks %q", want)
+		}
+	}
+	if !slices.Contains(attrs["title"], "note "+back) {
+		t.Errorf("no title holds %q", "note "+back)
+	}
+	if !slices.ContainsFunc(attrs["data-name"], func(v string) bool { return strings.HasPrefix(v, "prod "+back+" aaaa") }) {
+		t.Errorf("no data-name holds the alias %q", "prod "+back)
+	}
 }

@@ -2,7 +2,6 @@ package dashboard
 
 import (
 	"fmt"
-	"html/template"
 	"math"
 	"slices"
 	"sort"
@@ -32,7 +31,7 @@ var limitSources = map[quota.LimitSource][2]string{
 	quota.LimitCatalog:    {"documented", "the default AWS documents: Service Quotas had no value"},
 }
 
-// view is what the template renders.
+// view is what the page shows.
 type view struct {
 	Account, RunID, Measured, Regions, Threshold, Lookback string
 	Totals                                                 totals
@@ -43,9 +42,8 @@ type view struct {
 	Errors                                                 []quota.RunError
 	TrendNote                                              string
 	NearMargin                                             int
-	CSS                                                    template.CSS
-	JS                                                     template.JS
-	Icons                                                  template.HTML
+	// CSS, JS and Icons are the embedded assets.
+	CSS, JS, Icons markup
 }
 
 type totals struct {
@@ -140,7 +138,7 @@ func build(in Input) (*view, error) {
 	v := &view{
 		Account: account, RunID: rep.RunID, Measured: rep.StartedAt.UTC().Format("2 Jan 2006 15:04 MST"),
 		Regions: strings.Join(rep.Regions, ", "), Lookback: rep.Lookback, Errors: rep.Errors, NearMargin: NearMargin,
-		CSS: template.CSS(css), JS: template.JS(js), Icons: template.HTML(icons),
+		CSS: css, JS: js, Icons: icons,
 	}
 	if rep.Threshold > 0 {
 		v.Threshold = quota.FormatNumber(rep.Threshold) + "%"
