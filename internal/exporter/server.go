@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"html/template"
+	"html"
 	"log/slog"
 	"net"
 	"net/http"
@@ -161,31 +161,33 @@ func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
 	}
 }
 
-var indexPage = template.Must(template.New("index").Parse(`<!doctype html>
+// index is a short page of links.
+func (s *Server) index(w http.ResponseWriter, _ *http.Request) {
+	link := ""
+	if s.HTML != "" {
+		if _, err := os.Stat(s.HTML); err == nil {
+			link = `<li><a href="report">/report</a>: the latest HTML report</li>`
+		}
+	}
+	last := "no scan has completed yet"
+	if t := s.collector.LastSuccess(); !t.IsZero() {
+		last = "last completed scan " + t.UTC().Format("2006-01-02 15:04:05 UTC")
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	// Written without html/template: executing a template keeps every
+	// method of every interface-converted type in the binary (see package
+	// dashboard). The values are a duration and a time the program
+	// formats, escaped all the same.
+	fmt.Fprintf(w, `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>cqmon</title></head>
 <body>
 <h1>cqmon</h1>
-<p>Amazon Connect quota monitor: scans every {{.Interval}}; {{if .Last.IsZero}}no scan has completed yet{{else}}last completed scan {{.Last.UTC.Format "2006-01-02 15:04:05 UTC"}}{{end}}.</p>
+<p>Amazon Connect quota monitor: scans every %s; %s.</p>
 <ul>
 <li><a href="metrics">/metrics</a>: the last completed scan, in the Prometheus text format</li>
 <li><a href="healthz">/healthz</a>: 200 once a scan completed within two intervals</li>
-{{if .Report}}<li><a href="report">/report</a>: the latest HTML report</li>{{end}}
+%s
 </ul>
 </body></html>
-`))
-
-// index is a short page of links.
-func (s *Server) index(w http.ResponseWriter, _ *http.Request) {
-	report := false
-	if s.HTML != "" {
-		if _, err := os.Stat(s.HTML); err == nil {
-			report = true
-		}
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	_ = indexPage.Execute(w, struct {
-		Interval string
-		Last     time.Time
-		Report   bool
-	}{quota.FormatDuration(s.Interval), s.collector.LastSuccess(), report})
+`, html.EscapeString(quota.FormatDuration(s.Interval)), html.EscapeString(last), link)
 }
