@@ -82,7 +82,7 @@ func cases() Family {
 
 			var mu sync.Mutex
 			var options []casesField
-			if env.wantsAny([]string{casesFields, casesFieldOptions}) {
+			if env.wantsAny(casesFields, casesFieldOptions) {
 				res[Target{Measure: casesFields}] = maxChildren(ctx, env, "domains", domains, func(ctx context.Context, d relatedParent) (int, error) {
 					return followPages(func(tok *string) (int, *string, error) {
 						var out *connectcases.ListFieldsOutput
@@ -104,7 +104,7 @@ func cases() Family {
 					})
 				})
 			}
-			if env.wantsAny([]string{casesLayouts}) {
+			if env.wantsAny(casesLayouts) {
 				res[Target{Measure: casesLayouts}] = maxChildren(ctx, env, "domains", domains, func(ctx context.Context, d relatedParent) (int, error) {
 					return followPages(func(tok *string) (int, *string, error) {
 						var out *connectcases.ListLayoutsOutput
@@ -119,7 +119,7 @@ func cases() Family {
 					})
 				})
 			}
-			if env.wantsAny([]string{casesTemplates}) {
+			if env.wantsAny(casesTemplates) {
 				res[Target{Measure: casesTemplates}] = maxChildren(ctx, env, "domains", domains, func(ctx context.Context, d relatedParent) (int, error) {
 					return followPages(func(tok *string) (int, *string, error) {
 						var out *connectcases.ListTemplatesOutput
@@ -138,7 +138,7 @@ func cases() Family {
 					})
 				})
 			}
-			if env.wantsAny([]string{casesRules}) {
+			if env.wantsAny(casesRules) {
 				res[Target{Measure: casesRules}] = maxChildren(ctx, env, "domains", domains, func(ctx context.Context, d relatedParent) (int, error) {
 					return followPages(func(tok *string) (int, *string, error) {
 						var out *connectcases.ListCaseRulesOutput
@@ -153,7 +153,7 @@ func cases() Family {
 					})
 				})
 			}
-			if env.wantsAny([]string{casesFieldOptions}) {
+			if env.wantsAny(casesFieldOptions) {
 				res[Target{Measure: casesFieldOptions}] = casesOptions(ctx, env, g, res[Target{Measure: casesFields}], options)
 			}
 			return res

@@ -94,7 +94,7 @@ func TestCasesDeniedChildListingIsAskedOnce(t *testing.T) {
 // call.
 func TestCasesSkipsListingsNotNeeded(t *testing.T) {
 	env, srv := relatedEnv(t, casesScenario("", sim.CasesDomain{Name: "claims", Fields: 5, CaseRules: 2}), "us-east-1")
-	env.Needed = map[string]bool{casesDomains: true, casesFields: true, casesLayouts: true, casesTemplates: true, casesFieldOptions: true}
+	env.Plan = decidedPlan(map[string]bool{casesDomains: true, casesFields: true, casesLayouts: true, casesTemplates: true, casesFieldOptions: true}, nil)
 	res := casesResults(t, env)
 	if _, ok := res[casesRules]; ok {
 		t.Errorf("case rules measured although not needed: %+v", res[casesRules])

@@ -194,8 +194,7 @@ func metrics() Family {
 			}
 			// A quota whose usage metric Service Quotas names differently
 			// is read again with that metric.
-			env.awaitLimits()
-			if again := apiRateQueries(env, env.Limits); len(again) > 0 {
+			if again := apiRateQueries(env, env.limits()); len(again) > 0 {
 				peaks, err := readPeaks(ctx, env.Metrics, again, env.Now.Add(-env.Lookback), env.Now)
 				for i, q := range again {
 					res[q.target] = apiRateMeasurement(env, q, peaks, i, err, window)

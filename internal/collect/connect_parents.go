@@ -124,7 +124,7 @@ func withChildrenBounded(countMeasure string, list boundedPage, ib *instanceBoun
 				}
 			}
 			for _, ch := range children {
-				if !env.wantsAny(ch.measures) {
+				if !env.wantsAny(ch.measures...) {
 					continue
 				}
 				if ch.bound > 0 {
@@ -160,12 +160,6 @@ func boundMeasurement(b bound) quota.Measurement {
 	}
 	return quota.Measurement{Value: float64(b.value), Approximate: true, Parent: b.where,
 		Note: fmt.Sprintf("at most %d (%s): far enough under the threshold that the per-parent calls were saved", b.value, b.why)}
-}
-
-// safelyUnder reports whether a value of the measure on the instance sits
-// under the threshold by more than the margin (never without limits).
-func (env *Env) safelyUnder(measure, instanceID string, v int) bool {
-	return env.SafelyUnder != nil && env.SafelyUnder(measure, instanceID, float64(v))
 }
 
 // countNearThreshold counts exactly only the parents whose own bound from

@@ -70,7 +70,7 @@ func TestProficienciesBoundedByPredefinedValues(t *testing.T) {
 			sc := parentsScenario()
 			sc.Instances[0].Counts["predefinedAttributes"] = 2
 			env, srv := relatedEnv(t, sc, "us-east-1")
-			env.SafelyUnder = func(measure, instanceID string, v float64) bool { return v < tt.safelyUnder }
+			env.Plan = decidedPlan(nil, func(measure, instanceID string, v float64) bool { return v < tt.safelyUnder })
 			m := runInstance(t, Families["connect:ListUsers"], env)["connect.user_proficiencies"]
 			got := []any{m.Value, m.Approximate, connectCalls(srv, "ListUserProficiencies"), connectCalls(srv, "SearchPredefinedAttributes")}
 			if diff := cmp.Diff([]any{tt.want, tt.approximate, tt.calls, 1}, got); diff != "" {
@@ -110,7 +110,7 @@ func TestBoundsSparePerParentCalls(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			env, srv := relatedEnv(t, parentsScenario(), "us-east-1")
-			env.SafelyUnder = func(measure, instanceID string, v float64) bool { return tt.safelyUnder }
+			env.Plan = decidedPlan(nil, func(measure, instanceID string, v float64) bool { return tt.safelyUnder })
 			res := runInstance(t, Families["connect:SearchRoutingProfiles"], env)
 			m := res["connect.routing_profile_queues"]
 			got := []any{m.Value, m.Approximate, connectCalls(srv, "ListRoutingProfileQueues"), m.Parent}
@@ -143,7 +143,7 @@ func TestOnlyParentsNearTheThresholdAreCounted(t *testing.T) {
 			sc := parentsScenario()
 			sc.Instances[0].Children["routingProfileQueues"] = sim.ChildCounts{List: []int{tt.first}, Others: 3}
 			env, srv := relatedEnv(t, sc, "us-east-1")
-			env.SafelyUnder = func(measure, instanceID string, v float64) bool { return v < 30 }
+			env.Plan = decidedPlan(nil, func(measure, instanceID string, v float64) bool { return v < 30 })
 			m := runInstance(t, Families["connect:SearchRoutingProfiles"], env)["connect.routing_profile_queues"]
 			got := []any{m.Value, m.Approximate, connectCalls(srv, "ListRoutingProfileQueues")}
 			if diff := cmp.Diff([]any{tt.wantValue, tt.approximate, 1}, got); diff != "" {
@@ -155,7 +155,7 @@ func TestOnlyParentsNearTheThresholdAreCounted(t *testing.T) {
 
 func TestQueueQuickConnectsBoundedByTheInstanceTotal(t *testing.T) {
 	env, srv := relatedEnv(t, parentsScenario(), "us-east-1")
-	env.SafelyUnder = func(measure, instanceID string, v float64) bool { return v < 100 }
+	env.Plan = decidedPlan(nil, func(measure, instanceID string, v float64) bool { return v < 100 })
 	res := runInstance(t, Families["connect:ListQueues+ListQuickConnects"], env)
 	if q, qc := short(res["connect.queues"]), short(res["connect.quick_connects"]); q.Value != 20 || qc.Value != 4 {
 		t.Errorf("queues %+v, quick connects %+v; want 20 and 4", q, qc)
@@ -171,7 +171,7 @@ func TestPerParentTieNamesTheFirstParentByName(t *testing.T) {
 	var parents []string
 	for range 5 {
 		env, _ := relatedEnv(t, parentsScenario(), "us-east-1")
-		env.SafelyUnder = func(string, string, float64) bool { return false }
+		env.Plan = decidedPlan(nil, func(string, string, float64) bool { return false })
 		m := runInstance(t, Families["connect:ListQueues+ListQuickConnects"], env)["connect.queue_quick_connects"]
 		if m.Err != nil || m.Value != 2 {
 			t.Fatalf("queue quick connects = %+v, want 2", m)
@@ -222,7 +222,7 @@ func TestManualAssignmentQueues(t *testing.T) {
 			sc := parentsScenario()
 			sc.Instances[0].Children["routingProfileManualAssignmentQueues"] = tt.children
 			env, srv := relatedEnv(t, sc, "us-east-1")
-			env.SafelyUnder = func(measure, instanceID string, v float64) bool { return tt.safelyUnder }
+			env.Plan = decidedPlan(nil, func(measure, instanceID string, v float64) bool { return tt.safelyUnder })
 			m := runInstance(t, Families["connect:SearchRoutingProfiles"], env)["connect.routing_profile_manual_assignment_queues"]
 			got := []any{m.Value, m.Approximate, connectCalls(srv, "ListRoutingProfileManualAssignmentQueues")}
 			if diff := cmp.Diff([]any{tt.want, tt.approximate, tt.calls}, got); diff != "" {

@@ -23,24 +23,15 @@ type Env struct {
 	// Definitions are the measured quotas of the run; families with a
 	// Prefix read the measures they must produce from them.
 	Definitions []quota.Definition
-	// Limits are the Region's Service Quotas values (for the usage metric
-	// Service Quotas names for a quota).
-	Limits *Limits
 	// Fanout runs fn(0) ... fn(n-1) under the run's concurrency limit and
-	// returns when all are done. Families use it for per-parent calls.
+	// returns when all are done. Families use it for per-parent calls;
+	// without it they run one after the other.
 	Fanout func(ctx context.Context, n int, fn func(ctx context.Context, i int))
-	// Ready, when set, is closed once Limits, Needed and SafelyUnder are
-	// filled in: the engine reads Service Quotas while the counts that do
-	// not depend on it are already running. Families wait for it (through
-	// wantsAny or awaitLimits) before any decision that needs a limit.
-	Ready <-chan struct{}
-	// Needed, when set, holds the measures the run asks for; a family may
-	// skip the calls that serve only measures not in it.
-	Needed map[string]bool
-	// SafelyUnder reports whether a usage of value for the measure on the
-	// instance would sit under the threshold by more than the margin
-	// (then an upper bound is as good as an exact count and costs less).
-	SafelyUnder func(measure, instanceID string, value float64) bool
+	// Plan, when set, brings what the engine decides from the Region's
+	// limits. The engine reads Service Quotas while the counts that do not
+	// depend on it already run; the methods that read the plan wait for
+	// it. Without a plan every measure is wanted and no limit is known.
+	Plan *Plan
 	// Pace, when set, receives the account's recent peak rate (calls per
 	// second) of each Connect operation with a rate quota, as soon as it is
 	// read, so that the pacer can spend what the customer leaves idle.
@@ -129,23 +120,65 @@ func count(measure string, page pageFunc) Family {
 	}
 }
 
-// wantsAny reports whether the run needs any of the measures.
-func (env *Env) wantsAny(measures []string) bool {
-	env.awaitLimits()
-	if env.Needed == nil {
+// Plan is what the engine decides for the families once it has read the
+// Region's limits: the limits themselves, the measures the run needs, and
+// which values sit safely under their thresholds. It is filled in once,
+// by Decide, while the families run; its readers wait for it, so none can
+// read it too early.
+type Plan struct {
+	ready       chan struct{}
+	limits      *Limits
+	needed      map[string]bool
+	safelyUnder func(measure, instanceID string, value float64) bool
+}
+
+// NewPlan returns a plan still to be decided.
+func NewPlan() *Plan { return &Plan{ready: make(chan struct{})} }
+
+// Decide fills the plan in and releases the families waiting for it. It
+// is called once. needed, when not nil, holds the measures the run asks
+// for: a family may skip the calls that serve only others. safelyUnder
+// reports whether a usage of value for the measure on the instance would
+// sit under the threshold by more than the margin (then an upper bound is
+// as good as an exact count and costs less).
+func (p *Plan) Decide(limits *Limits, needed map[string]bool, safelyUnder func(measure, instanceID string, value float64) bool) {
+	p.limits, p.needed, p.safelyUnder = limits, needed, safelyUnder
+	close(p.ready)
+}
+
+// decided waits for the plan and returns it; a nil plan is decided and
+// empty.
+func (env *Env) decided() *Plan {
+	if env.Plan == nil {
+		return &Plan{}
+	}
+	<-env.Plan.ready
+	return env.Plan
+}
+
+// limits waits for the plan and returns the Region's limits (nil without
+// a plan).
+func (env *Env) limits() *Limits { return env.decided().limits }
+
+// wantsAny waits for the plan and reports whether the run needs any of
+// the measures.
+func (env *Env) wantsAny(measures ...string) bool {
+	p := env.decided()
+	if p.needed == nil {
 		return true
 	}
 	for _, m := range measures {
-		if env.Needed[m] {
+		if p.needed[m] {
 			return true
 		}
 	}
 	return false
 }
 
-// awaitLimits blocks until the engine has read the Region's limits.
-func (env *Env) awaitLimits() {
-	if env.Ready != nil {
-		<-env.Ready
-	}
+// safelyUnder waits for the plan and reports whether a value of the
+// measure on the instance sits under the threshold by more than the
+// margin (never without a plan).
+func (env *Env) safelyUnder(measure, instanceID string, v int) bool {
+	p := env.decided()
+	return p.safelyUnder != nil && p.safelyUnder(measure, instanceID, float64(v))
 }

@@ -108,7 +108,7 @@ func profiles() Family {
 			}
 			res := map[Target]quota.Measurement{{Measure: profilesDomains}: {Value: float64(len(domains))}}
 			for _, ch := range profilesChildren {
-				if !env.wantsAny([]string{ch.measure}) {
+				if !env.wantsAny(ch.measure) {
 					continue
 				}
 				res[Target{Measure: ch.measure}] = maxChildren(ctx, env, "domains", domains, func(ctx context.Context, d relatedParent) (int, error) {

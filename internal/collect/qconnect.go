@@ -112,7 +112,7 @@ func qconnectAssistantsAndBases() Family {
 			})
 			res[Target{Measure: qconnectKnowledgeBases}] = relatedCount(len(bases), err)
 			for _, ch := range qconnectKBChildren {
-				if !env.wantsAny([]string{ch.measure}) {
+				if !env.wantsAny(ch.measure) {
 					continue
 				}
 				if err != nil {

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -26,20 +25,22 @@ type regionResult struct {
 	errors            []quota.RunError
 }
 
+// scanRegion scans one Region in four phases: discover the instances,
+// read the limits, collect the usage, evaluate each quota. The limits and
+// the collection overlap: the families that need no limit start at once,
+// and the others wait for the plan the limits phase decides.
 func (e *Engine) scanRegion(ctx context.Context, region string, now time.Time) regionResult {
-	var rr regionResult
 	clients := e.Factory.For(region)
 	// defs are the quotas measured this run; the quotas of skipped
 	// services are reported, but no call is made for them.
 	catalogDefs := e.Catalog.Measured()
 	defs := slices.DeleteFunc(slices.Clone(catalogDefs), e.Config.skips)
 
+	// Discover.
 	all, err := collect.DiscoverInstances(ctx, clients.Connect, region)
 	if err != nil {
-		rr.errors = append(rr.errors, quota.RunError{Region: region, Scope: "discovery", Message: "list instances: " + awsapi.Reason(err)})
-		return rr
+		return regionResult{errors: []quota.RunError{{Region: region, Scope: "discovery", Message: "list instances: " + awsapi.Reason(err)}}}
 	}
-	rr.discovered = true
 	var active []quota.Instance
 	for _, in := range all {
 		if in.Active() {
@@ -48,128 +49,79 @@ func (e *Engine) scanRegion(ctx context.Context, region string, now time.Time) r
 	}
 	e.progress("%s: found %d instance(s), %d active", region, len(all), len(active))
 
-	ready := make(chan struct{})
+	// Limits, read while the collection runs.
+	plan := collect.NewPlan()
+	limitsRead := make(chan regionLimits, 1)
+	go func() { limitsRead <- e.readLimits(ctx, clients, region, defs, active, now, plan) }()
+
+	// Collect.
 	env := &collect.Env{
 		Region: region, Connect: clients.Connect, Metrics: clients.CloudWatch,
 		Lookback: e.Config.Lookback, Now: now, Instances: all,
-		Definitions: defs, Ready: ready,
+		Definitions: defs, Plan: plan,
 		Fanout: e.fanout, MaxParents: e.Config.MaxParents,
 		// The customer's recent use of each operation sizes its budget.
 		Pace:  func(op string, peakRPS float64) { e.Factory.Pacer().SpendIdle(region, "Connect", op, peakRPS) },
 		Cases: clients.Cases, Profiles: clients.Profiles, QConnect: clients.QConnect,
 		VoiceID: clients.VoiceID, AppIntegrations: clients.AppIntegrations, Campaigns: clients.Campaigns,
 	}
-	// Service Quotas is read while the counts run; the decisions that need
-	// a limit (per-parent calls, bounds, usage metrics) wait for it.
-	var limits *collect.Limits
-	var requests quota.Requests
-	var requestProblems []collect.LimitProblem
-	requestsDone := make(chan struct{})
-	noLimit := map[string]error{}
-	go func() {
-		defer close(ready)
-		var problems []collect.LimitProblem
-		limits, problems = collect.LoadLimits(ctx, clients.ServiceQuotas, defs, active, e.Config.Concurrency)
-		for _, p := range problems {
-			rr.errors = append(rr.errors, quota.RunError{Region: region, Scope: "limits", Message: p.ServiceCode + ": " + awsapi.Reason(p.Err)})
-		}
-		for _, d := range limits.VerifiedCodes(defs) {
-			rr.verified = append(rr.verified, d.Key)
-		}
-		for _, d := range limits.UnknownCodes(defs) {
-			rr.unknown = append(rr.unknown, d.Key)
-			rr.errors = append(rr.errors, quota.RunError{Region: region, Scope: "catalog",
-				Message: fmt.Sprintf("Service Quotas does not know %s for %q; its documented default is used", d.Code, d.Name)})
-		}
-		// Increase requests are only shown, so the counts need not wait
-		// for them.
-		go func() {
-			defer close(requestsDone)
-			requests, requestProblems = collect.LoadRequests(ctx, clients.ServiceQuotas, limits.Answered(quota.ServiceCodes(defs)), now)
-		}()
-		e.paceFromAppliedRates(region, defs, limits)
-		// A quota whose limit cannot be known anywhere is not measured
-		// where that saves calls: its usage alone would say nothing.
-		env.Needed = map[string]bool{}
-		var wanted []quota.Definition
-		for _, d := range defs {
-			if err := limitUnknowable(d, limits, active); err != nil {
-				noLimit[d.Key] = err
-				continue
-			}
-			wanted = append(wanted, d)
-			env.Needed[d.Usage.Measure] = true
-		}
-		env.Limits = limits
-		env.SafelyUnder = e.safelyUnder(wanted, limits, active)
-	}()
 	got := e.collect(ctx, env, defs, active)
-	<-ready
-	<-requestsDone
-	for _, p := range requestProblems {
-		rr.errors = append(rr.errors, quota.RunError{Region: region, Scope: "increase requests", Message: p.ServiceCode + ": " + awsapi.Reason(p.Err)})
-	}
-	measure := func(d quota.Definition, instanceID string) quota.Measurement {
-		t := collect.Target{InstanceID: instanceID, Measure: d.Usage.Measure}
-		if _, ok := got[t]; !ok {
-			if err, ok := noLimit[d.Key]; ok {
-				return quota.Measurement{Err: fmt.Errorf("not measured, to save calls: %w", err)}
-			}
-		}
-		return measurement(got, t)
-	}
 
-	thresholds := e.Config.Thresholds()
-	evaluate := func(d quota.Definition, in *quota.Instance) quota.Result {
-		if e.Config.skips(d) {
-			return e.Config.skippedResult(d)
-		}
-		id := ""
-		if in != nil {
-			id = in.ID
-		}
-		l := limits.For(d, in)
-		r := quota.Evaluate(d, measure(d, id), l, thresholds.For(d, l.Name, in))
-		r.IncreaseRequest = requests.For(d, in)
-		return expectedUnknown(d, r)
-	}
-	for _, d := range catalogDefs {
-		if !d.PerInstance() {
-			r := evaluate(d, nil)
-			r.Region = region
-			rr.account = append(rr.account, r)
-		}
-	}
-	for _, in := range all {
-		ir := quota.InstanceReport{
-			InstanceID: in.ID, InstanceARN: in.ARN, InstanceAlias: in.Alias,
-			Region: region, InstanceStatus: in.Status, Metrics: []quota.Result{},
-		}
-		if in.Active() {
-			for _, d := range catalogDefs {
-				if d.PerInstance() {
-					ir.Metrics = append(ir.Metrics, evaluate(d, &in))
-				}
-			}
-		}
-		SortResults(ir.Metrics)
-		ir.Summary = quota.Summarize(ir.Metrics)
-		rr.instances = append(rr.instances, ir)
-	}
-	return rr
+	// Evaluate.
+	return e.evaluate(region, catalogDefs, all, got, <-limitsRead)
 }
 
-// measurement looks a target up and turns a failed call into the
-// user-facing reason of its kind.
-func measurement(got map[collect.Target]quota.Measurement, t collect.Target) quota.Measurement {
-	m, ok := got[t]
-	if !ok {
-		return quota.Measurement{Err: fmt.Errorf("no collector produced %s", t.Measure)}
+// regionLimits is what the limits phase read of one Region.
+type regionLimits struct {
+	limits   *collect.Limits
+	requests quota.Requests
+	// noLimit holds, by catalog key, why no limit can be known for a
+	// quota anywhere in the Region; such quotas are not measured where
+	// that saves calls.
+	noLimit           map[string]error
+	verified, unknown []string
+	errors            []quota.RunError
+}
+
+// readLimits reads the Region's Service Quotas values, decides the plan
+// the families wait for, and then reads the open increase requests, which
+// are only shown, so the counts need not wait for them.
+func (e *Engine) readLimits(ctx context.Context, clients *awsapi.Clients, region string, defs []quota.Definition, active []quota.Instance, now time.Time, plan *collect.Plan) regionLimits {
+	rl := regionLimits{noLimit: map[string]error{}}
+	limits, problems := collect.LoadLimits(ctx, clients.ServiceQuotas, defs, active, e.Config.Concurrency)
+	rl.limits = limits
+	for _, p := range problems {
+		rl.errors = append(rl.errors, quota.RunError{Region: region, Scope: "limits", Message: p.ServiceCode + ": " + awsapi.Reason(p.Err)})
 	}
-	if m.Err != nil {
-		m.Err = errors.New(awsapi.Reason(m.Err))
+	for _, d := range limits.VerifiedCodes(defs) {
+		rl.verified = append(rl.verified, d.Key)
 	}
-	return m
+	for _, d := range limits.UnknownCodes(defs) {
+		rl.unknown = append(rl.unknown, d.Key)
+		rl.errors = append(rl.errors, quota.RunError{Region: region, Scope: "catalog",
+			Message: fmt.Sprintf("Service Quotas does not know %s for %q; its documented default is used", d.Code, d.Name)})
+	}
+	e.paceFromAppliedRates(region, defs, limits)
+	// A quota whose limit cannot be known anywhere is not measured where
+	// that saves calls: its usage alone would say nothing.
+	needed := map[string]bool{}
+	var wanted []quota.Definition
+	for _, d := range defs {
+		if err := limitUnknowable(d, limits, active); err != nil {
+			rl.noLimit[d.Key] = err
+			continue
+		}
+		wanted = append(wanted, d)
+		needed[d.Usage.Measure] = true
+	}
+	plan.Decide(limits, needed, e.safelyUnder(wanted, limits, active))
+
+	requests, requestProblems := collect.LoadRequests(ctx, clients.ServiceQuotas, limits.Answered(quota.ServiceCodes(defs)), now)
+	rl.requests = requests
+	for _, p := range requestProblems {
+		rl.errors = append(rl.errors, quota.RunError{Region: region, Scope: "increase requests", Message: p.ServiceCode + ": " + awsapi.Reason(p.Err)})
+	}
+	return rl
 }
 
 // collect runs every family that a measured definition needs: instance
@@ -268,47 +220,5 @@ func (e *Engine) paceFromAppliedRates(region string, defs []quota.Definition, li
 		if l := limits.For(d, nil); l.Err == nil && l.Source != quota.LimitCatalog {
 			e.Factory.Pacer().SetRate(region, "Connect", op, l.Value)
 		}
-	}
-}
-
-// limitUnknowable returns why no limit can be found for d in this Region
-// (for no instance, or for the account), or nil when one can.
-func limitUnknowable(d quota.Definition, limits *collect.Limits, active []quota.Instance) error {
-	if !d.PerInstance() {
-		return limits.For(d, nil).Err
-	}
-	var err error
-	for _, in := range active {
-		if err = limits.For(d, &in).Err; err == nil {
-			return nil
-		}
-	}
-	return err
-}
-
-// safelyUnder answers collect.Env.SafelyUnder: whether a value of a
-// measure on an instance is more than Config.Margin points under the
-// threshold of that instance's limit.
-func (e *Engine) safelyUnder(defs []quota.Definition, limits *collect.Limits, active []quota.Instance) func(string, string, float64) bool {
-	byMeasure := map[string]quota.Definition{}
-	for _, d := range defs {
-		byMeasure[d.Usage.Measure] = d
-	}
-	thresholds := e.Config.Thresholds()
-	byID := map[string]*quota.Instance{}
-	for i := range active {
-		byID[active[i].ID] = &active[i]
-	}
-	return func(measure, instanceID string, v float64) bool {
-		d, ok := byMeasure[measure]
-		if !ok {
-			return false
-		}
-		in := byID[instanceID]
-		l := limits.For(d, in)
-		if l.Err != nil || l.Value <= 0 {
-			return false
-		}
-		return v/l.Value*100 < thresholds.For(d, l.Name, in)-e.Config.Margin
 	}
 }
