@@ -42,14 +42,14 @@ func appIntegrationsFamily() Family {
 		Measures: appIntegrationsMeasures,
 		Region: func(ctx context.Context, env *Env, _ []quota.Instance) map[Target]quota.Measurement {
 			api, g := env.AppIntegrations, newGate(false)
-			var data []relatedParent
+			var data []parent
 			_, err := gatedPages(g, "ListDataIntegrations", func(tok *string) (int, *string, error) {
 				out, err := api.ListDataIntegrations(ctx, &appintegrations.ListDataIntegrationsInput{MaxResults: aws.Int32(appIntegrationsPage), NextToken: tok})
 				if err != nil {
 					return 0, nil, err
 				}
 				for _, d := range out.DataIntegrations {
-					data = append(data, relatedParent{aws.ToString(d.Arn), fmt.Sprintf("data integration %q", aws.ToString(d.Name))})
+					data = append(data, parent{aws.ToString(d.Arn), fmt.Sprintf("data integration %q", aws.ToString(d.Name))})
 				}
 				return len(out.DataIntegrations), out.NextToken, nil
 			})
@@ -57,7 +57,7 @@ func appIntegrationsFamily() Family {
 				return allFailed(appIntegrationsMeasures, quota.Measurement{Err: fmt.Errorf("list data integrations: %w", err)})
 			}
 			res := map[Target]quota.Measurement{{Measure: appDataIntegrations}: {Value: float64(len(data))}}
-			res[Target{Measure: appDataAssociations}] = maxChildren(ctx, env, "data integrations", data, func(ctx context.Context, d relatedParent) (int, error) {
+			res[Target{Measure: appDataAssociations}] = largestOf(ctx, env, "data integrations", data, func(ctx context.Context, d parent) (int, error) {
 				return gatedPages(g, "ListDataIntegrationAssociations", func(tok *string) (int, *string, error) {
 					out, err := api.ListDataIntegrationAssociations(ctx, &appintegrations.ListDataIntegrationAssociationsInput{DataIntegrationIdentifier: &d.id, MaxResults: aws.Int32(appIntegrationsPage), NextToken: tok})
 					if err != nil {
@@ -67,14 +67,14 @@ func appIntegrationsFamily() Family {
 				})
 			})
 
-			var events []relatedParent
+			var events []parent
 			_, err = gatedPages(g, "ListEventIntegrations", func(tok *string) (int, *string, error) {
 				out, err := api.ListEventIntegrations(ctx, &appintegrations.ListEventIntegrationsInput{MaxResults: aws.Int32(appIntegrationsPage), NextToken: tok})
 				if err != nil {
 					return 0, nil, err
 				}
 				for _, e := range out.EventIntegrations {
-					events = append(events, relatedParent{aws.ToString(e.Name), fmt.Sprintf("event integration %q", aws.ToString(e.Name))})
+					events = append(events, parent{aws.ToString(e.Name), fmt.Sprintf("event integration %q", aws.ToString(e.Name))})
 				}
 				return len(out.EventIntegrations), out.NextToken, nil
 			})
@@ -82,7 +82,7 @@ func appIntegrationsFamily() Family {
 			if err != nil {
 				res[Target{Measure: appEventAssociations}] = quota.Measurement{Err: fmt.Errorf("list event integrations: %w", err)}
 			} else {
-				res[Target{Measure: appEventAssociations}] = maxChildren(ctx, env, "event integrations", events, func(ctx context.Context, e relatedParent) (int, error) {
+				res[Target{Measure: appEventAssociations}] = largestOf(ctx, env, "event integrations", events, func(ctx context.Context, e parent) (int, error) {
 					return gatedPages(g, "ListEventIntegrationAssociations", func(tok *string) (int, *string, error) {
 						out, err := api.ListEventIntegrationAssociations(ctx, &appintegrations.ListEventIntegrationAssociationsInput{EventIntegrationName: &e.id, MaxResults: aws.Int32(appIntegrationsPage), NextToken: tok})
 						if err != nil {

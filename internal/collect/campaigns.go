@@ -66,7 +66,7 @@ func campaigns() Family {
 			}
 			measure(ctx, active[0])
 			rest := active[1:]
-			fanout(ctx, env, len(rest), func(ctx context.Context, i int) { measure(ctx, rest[i]) })
+			env.fanout(ctx, len(rest), func(ctx context.Context, i int) { measure(ctx, rest[i]) })
 			return res
 		},
 	}

@@ -52,6 +52,51 @@ type casesField struct {
 	domain, id, label string
 }
 
+// casesListings are the per-domain listings of Cases. The fields listing
+// also hands each single-select field to onSelect, for the options quota,
+// which needs it even when the fields quota is not needed.
+func casesListings(onSelect func(casesField)) []listing[CasesAPI] {
+	return []listing[CasesAPI]{
+		{measure: casesFields, op: "ListFields", alsoFor: []string{casesFieldOptions}, page: func(ctx context.Context, api CasesAPI, d parent, tok *string) (int, *string, error) {
+			out, err := api.ListFields(ctx, &connectcases.ListFieldsInput{DomainId: &d.id, MaxResults: aws.Int32(casesListPage), NextToken: tok})
+			if err != nil {
+				return 0, nil, err
+			}
+			for _, f := range out.Fields {
+				if f.Type == casetypes.FieldTypeSingleSelect {
+					onSelect(casesField{d.id, aws.ToString(f.FieldId), fmt.Sprintf("field %q in %s", aws.ToString(f.Name), d.label)})
+				}
+			}
+			return len(out.Fields), out.NextToken, nil
+		}},
+		{measure: casesLayouts, op: "ListLayouts", page: func(ctx context.Context, api CasesAPI, d parent, tok *string) (int, *string, error) {
+			out, err := api.ListLayouts(ctx, &connectcases.ListLayoutsInput{DomainId: &d.id, MaxResults: aws.Int32(casesListPage), NextToken: tok})
+			if err != nil {
+				return 0, nil, err
+			}
+			return len(out.Layouts), out.NextToken, nil
+		}},
+		// Inactive templates count too; ask for both statuses.
+		{measure: casesTemplates, op: "ListTemplates", page: func(ctx context.Context, api CasesAPI, d parent, tok *string) (int, *string, error) {
+			out, err := api.ListTemplates(ctx, &connectcases.ListTemplatesInput{
+				DomainId: &d.id, MaxResults: aws.Int32(casesListPage), NextToken: tok,
+				Status: []casetypes.TemplateStatus{casetypes.TemplateStatusActive, casetypes.TemplateStatusInactive},
+			})
+			if err != nil {
+				return 0, nil, err
+			}
+			return len(out.Templates), out.NextToken, nil
+		}},
+		{measure: casesRules, op: "ListCaseRules", page: func(ctx context.Context, api CasesAPI, d parent, tok *string) (int, *string, error) {
+			out, err := api.ListCaseRules(ctx, &connectcases.ListCaseRulesInput{DomainId: &d.id, MaxResults: aws.Int32(casesListPage), NextToken: tok})
+			if err != nil {
+				return 0, nil, err
+			}
+			return len(out.CaseRules), out.NextToken, nil
+		}},
+	}
+}
+
 // cases measures the Region's Cases domains and, per domain, its fields,
 // layouts, templates and case rules (the quotas apply to each domain; the
 // largest is reported), then the options of each single-select field.
@@ -60,18 +105,14 @@ func cases() Family {
 		Measures: casesMeasures,
 		Region: func(ctx context.Context, env *Env, _ []quota.Instance) map[Target]quota.Measurement {
 			g := newGate(false)
-			var domains []relatedParent
-			_, err := followPages(func(tok *string) (int, *string, error) {
-				var out *connectcases.ListDomainsOutput
-				err := g.call("ListDomains", func() (err error) {
-					out, err = env.Cases.ListDomains(ctx, &connectcases.ListDomainsInput{MaxResults: aws.Int32(casesDomainPage), NextToken: tok})
-					return err
-				})
+			var domains []parent
+			_, err := gatedPages(g, "ListDomains", func(tok *string) (int, *string, error) {
+				out, err := env.Cases.ListDomains(ctx, &connectcases.ListDomainsInput{MaxResults: aws.Int32(casesDomainPage), NextToken: tok})
 				if err != nil {
 					return 0, nil, err
 				}
 				for _, d := range out.Domains {
-					domains = append(domains, relatedParent{aws.ToString(d.DomainId), fmt.Sprintf("domain %q", aws.ToString(d.Name))})
+					domains = append(domains, parent{aws.ToString(d.DomainId), fmt.Sprintf("domain %q", aws.ToString(d.Name))})
 				}
 				return len(out.Domains), out.NextToken, nil
 			})
@@ -82,77 +123,12 @@ func cases() Family {
 
 			var mu sync.Mutex
 			var options []casesField
-			if env.wantsAny(casesFields, casesFieldOptions) {
-				res[Target{Measure: casesFields}] = maxChildren(ctx, env, "domains", domains, func(ctx context.Context, d relatedParent) (int, error) {
-					return followPages(func(tok *string) (int, *string, error) {
-						var out *connectcases.ListFieldsOutput
-						err := g.call("ListFields", func() (err error) {
-							out, err = env.Cases.ListFields(ctx, &connectcases.ListFieldsInput{DomainId: &d.id, MaxResults: aws.Int32(casesListPage), NextToken: tok})
-							return err
-						})
-						if err != nil {
-							return 0, nil, err
-						}
-						mu.Lock()
-						for _, f := range out.Fields {
-							if f.Type == casetypes.FieldTypeSingleSelect {
-								options = append(options, casesField{d.id, aws.ToString(f.FieldId), fmt.Sprintf("field %q in %s", aws.ToString(f.Name), d.label)})
-							}
-						}
-						mu.Unlock()
-						return len(out.Fields), out.NextToken, nil
-					})
-				})
+			onSelect := func(f casesField) {
+				mu.Lock()
+				defer mu.Unlock()
+				options = append(options, f)
 			}
-			if env.wantsAny(casesLayouts) {
-				res[Target{Measure: casesLayouts}] = maxChildren(ctx, env, "domains", domains, func(ctx context.Context, d relatedParent) (int, error) {
-					return followPages(func(tok *string) (int, *string, error) {
-						var out *connectcases.ListLayoutsOutput
-						err := g.call("ListLayouts", func() (err error) {
-							out, err = env.Cases.ListLayouts(ctx, &connectcases.ListLayoutsInput{DomainId: &d.id, MaxResults: aws.Int32(casesListPage), NextToken: tok})
-							return err
-						})
-						if err != nil {
-							return 0, nil, err
-						}
-						return len(out.Layouts), out.NextToken, nil
-					})
-				})
-			}
-			if env.wantsAny(casesTemplates) {
-				res[Target{Measure: casesTemplates}] = maxChildren(ctx, env, "domains", domains, func(ctx context.Context, d relatedParent) (int, error) {
-					return followPages(func(tok *string) (int, *string, error) {
-						var out *connectcases.ListTemplatesOutput
-						err := g.call("ListTemplates", func() (err error) {
-							// Inactive templates count too; ask for both statuses.
-							out, err = env.Cases.ListTemplates(ctx, &connectcases.ListTemplatesInput{
-								DomainId: &d.id, MaxResults: aws.Int32(casesListPage), NextToken: tok,
-								Status: []casetypes.TemplateStatus{casetypes.TemplateStatusActive, casetypes.TemplateStatusInactive},
-							})
-							return err
-						})
-						if err != nil {
-							return 0, nil, err
-						}
-						return len(out.Templates), out.NextToken, nil
-					})
-				})
-			}
-			if env.wantsAny(casesRules) {
-				res[Target{Measure: casesRules}] = maxChildren(ctx, env, "domains", domains, func(ctx context.Context, d relatedParent) (int, error) {
-					return followPages(func(tok *string) (int, *string, error) {
-						var out *connectcases.ListCaseRulesOutput
-						err := g.call("ListCaseRules", func() (err error) {
-							out, err = env.Cases.ListCaseRules(ctx, &connectcases.ListCaseRulesInput{DomainId: &d.id, MaxResults: aws.Int32(casesListPage), NextToken: tok})
-							return err
-						})
-						if err != nil {
-							return 0, nil, err
-						}
-						return len(out.CaseRules), out.NextToken, nil
-					})
-				})
-			}
+			largestPerParent(ctx, env, g, env.Cases, "domains", domains, casesListings(onSelect), res)
 			if env.wantsAny(casesFieldOptions) {
 				res[Target{Measure: casesFieldOptions}] = casesOptions(ctx, env, g, res[Target{Measure: casesFields}], options)
 			}
@@ -173,19 +149,15 @@ func casesOptions(ctx context.Context, env *Env, g *gate, fields quota.Measureme
 	}
 	// A parent's id is its index in options: field ids are unique only
 	// within their domain.
-	parents := make([]relatedParent, len(options))
+	parents := make([]parent, len(options))
 	for i, f := range options {
-		parents[i] = relatedParent{strconv.Itoa(i), f.label}
+		parents[i] = parent{strconv.Itoa(i), f.label}
 	}
-	return maxChildren(ctx, env, "single-select fields", parents, func(ctx context.Context, p relatedParent) (int, error) {
+	return largestOf(ctx, env, "single-select fields", parents, func(ctx context.Context, p parent) (int, error) {
 		i, _ := strconv.Atoi(p.id)
 		f := options[i]
-		return followPages(func(tok *string) (int, *string, error) {
-			var out *connectcases.ListFieldOptionsOutput
-			err := g.call("ListFieldOptions", func() (err error) {
-				out, err = env.Cases.ListFieldOptions(ctx, &connectcases.ListFieldOptionsInput{DomainId: &f.domain, FieldId: &f.id, MaxResults: aws.Int32(casesListPage), NextToken: tok})
-				return err
-			})
+		return gatedPages(g, "ListFieldOptions", func(tok *string) (int, *string, error) {
+			out, err := env.Cases.ListFieldOptions(ctx, &connectcases.ListFieldOptionsInput{DomainId: &f.domain, FieldId: &f.id, MaxResults: aws.Int32(casesListPage), NextToken: tok})
 			if err != nil {
 				return 0, nil, err
 			}

@@ -36,15 +36,10 @@ const (
 
 var profilesMeasures = []string{profilesDomains, profilesObjectTypes, profilesIntegrations, profilesEventStreams, profilesEventTriggers, profilesCalculatedAttributes}
 
-// profilesChild is one per-domain listing: one page of it for a domain.
-type profilesChild struct {
-	measure, op string
-	page        func(ctx context.Context, api ProfilesAPI, domain string, tok *string) (int, *string, error)
-}
-
-var profilesChildren = []profilesChild{
-	{profilesObjectTypes, "ListProfileObjectTypes", func(ctx context.Context, api ProfilesAPI, d string, tok *string) (int, *string, error) {
-		out, err := api.ListProfileObjectTypes(ctx, &customerprofiles.ListProfileObjectTypesInput{DomainName: &d, MaxResults: aws.Int32(profilesPage), NextToken: tok})
+// profilesListings are the per-domain listings of Customer Profiles.
+var profilesListings = []listing[ProfilesAPI]{
+	{measure: profilesObjectTypes, op: "ListProfileObjectTypes", page: func(ctx context.Context, api ProfilesAPI, d parent, tok *string) (int, *string, error) {
+		out, err := api.ListProfileObjectTypes(ctx, &customerprofiles.ListProfileObjectTypesInput{DomainName: &d.id, MaxResults: aws.Int32(profilesPage), NextToken: tok})
 		if err != nil {
 			return 0, nil, err
 		}
@@ -52,29 +47,29 @@ var profilesChildren = []profilesChild{
 	}},
 	// Hidden integrations (those Connect creates for itself) are in the
 	// domain too, so they are counted.
-	{profilesIntegrations, "ListIntegrations", func(ctx context.Context, api ProfilesAPI, d string, tok *string) (int, *string, error) {
-		out, err := api.ListIntegrations(ctx, &customerprofiles.ListIntegrationsInput{DomainName: &d, IncludeHidden: aws.Bool(true), MaxResults: aws.Int32(profilesPage), NextToken: tok})
+	{measure: profilesIntegrations, op: "ListIntegrations", page: func(ctx context.Context, api ProfilesAPI, d parent, tok *string) (int, *string, error) {
+		out, err := api.ListIntegrations(ctx, &customerprofiles.ListIntegrationsInput{DomainName: &d.id, IncludeHidden: aws.Bool(true), MaxResults: aws.Int32(profilesPage), NextToken: tok})
 		if err != nil {
 			return 0, nil, err
 		}
 		return len(out.Items), out.NextToken, nil
 	}},
-	{profilesEventStreams, "ListEventStreams", func(ctx context.Context, api ProfilesAPI, d string, tok *string) (int, *string, error) {
-		out, err := api.ListEventStreams(ctx, &customerprofiles.ListEventStreamsInput{DomainName: &d, MaxResults: aws.Int32(profilesPage), NextToken: tok})
+	{measure: profilesEventStreams, op: "ListEventStreams", page: func(ctx context.Context, api ProfilesAPI, d parent, tok *string) (int, *string, error) {
+		out, err := api.ListEventStreams(ctx, &customerprofiles.ListEventStreamsInput{DomainName: &d.id, MaxResults: aws.Int32(profilesPage), NextToken: tok})
 		if err != nil {
 			return 0, nil, err
 		}
 		return len(out.Items), out.NextToken, nil
 	}},
-	{profilesEventTriggers, "ListEventTriggers", func(ctx context.Context, api ProfilesAPI, d string, tok *string) (int, *string, error) {
-		out, err := api.ListEventTriggers(ctx, &customerprofiles.ListEventTriggersInput{DomainName: &d, MaxResults: aws.Int32(profilesPage), NextToken: tok})
+	{measure: profilesEventTriggers, op: "ListEventTriggers", page: func(ctx context.Context, api ProfilesAPI, d parent, tok *string) (int, *string, error) {
+		out, err := api.ListEventTriggers(ctx, &customerprofiles.ListEventTriggersInput{DomainName: &d.id, MaxResults: aws.Int32(profilesPage), NextToken: tok})
 		if err != nil {
 			return 0, nil, err
 		}
 		return len(out.Items), out.NextToken, nil
 	}},
-	{profilesCalculatedAttributes, "ListCalculatedAttributeDefinitions", func(ctx context.Context, api ProfilesAPI, d string, tok *string) (int, *string, error) {
-		out, err := api.ListCalculatedAttributeDefinitions(ctx, &customerprofiles.ListCalculatedAttributeDefinitionsInput{DomainName: &d, MaxResults: aws.Int32(profilesPage), NextToken: tok})
+	{measure: profilesCalculatedAttributes, op: "ListCalculatedAttributeDefinitions", page: func(ctx context.Context, api ProfilesAPI, d parent, tok *string) (int, *string, error) {
+		out, err := api.ListCalculatedAttributeDefinitions(ctx, &customerprofiles.ListCalculatedAttributeDefinitionsInput{DomainName: &d.id, MaxResults: aws.Int32(profilesPage), NextToken: tok})
 		if err != nil {
 			return 0, nil, err
 		}
@@ -91,7 +86,7 @@ func profiles() Family {
 		Measures: profilesMeasures,
 		Region: func(ctx context.Context, env *Env, _ []quota.Instance) map[Target]quota.Measurement {
 			g := newGate(false)
-			var domains []relatedParent
+			var domains []parent
 			_, err := gatedPages(g, "ListDomains", func(tok *string) (int, *string, error) {
 				out, err := env.Profiles.ListDomains(ctx, &customerprofiles.ListDomainsInput{MaxResults: aws.Int32(profilesPage), NextToken: tok})
 				if err != nil {
@@ -99,7 +94,7 @@ func profiles() Family {
 				}
 				for _, d := range out.Items {
 					name := aws.ToString(d.DomainName)
-					domains = append(domains, relatedParent{name, fmt.Sprintf("domain %q", name)})
+					domains = append(domains, parent{name, fmt.Sprintf("domain %q", name)})
 				}
 				return len(out.Items), out.NextToken, nil
 			})
@@ -107,14 +102,7 @@ func profiles() Family {
 				return allFailed(profilesMeasures, quota.Measurement{Err: fmt.Errorf("list Customer Profiles domains: %w", err)})
 			}
 			res := map[Target]quota.Measurement{{Measure: profilesDomains}: {Value: float64(len(domains))}}
-			for _, ch := range profilesChildren {
-				if !env.wantsAny(ch.measure) {
-					continue
-				}
-				res[Target{Measure: ch.measure}] = maxChildren(ctx, env, "domains", domains, func(ctx context.Context, d relatedParent) (int, error) {
-					return gatedPages(g, ch.op, func(tok *string) (int, *string, error) { return ch.page(ctx, env.Profiles, d.id, tok) })
-				})
-			}
+			largestPerParent(ctx, env, g, env.Profiles, "domains", domains, profilesListings, res)
 			return res
 		},
 	}

@@ -36,29 +36,24 @@ const (
 
 var qconnectMeasures = []string{qconnectAssistants, qconnectAssociations, qconnectKnowledgeBases, qconnectContents, qconnectQuickResponses, qconnectMessageTemplates}
 
-// qconnectChild is one per-knowledge-base listing.
-type qconnectChild struct {
-	measure, op string
-	page        func(ctx context.Context, api QConnectAPI, kb string, tok *string) (int, *string, error)
-}
-
-var qconnectKBChildren = []qconnectChild{
-	{qconnectContents, "ListContents", func(ctx context.Context, api QConnectAPI, kb string, tok *string) (int, *string, error) {
-		out, err := api.ListContents(ctx, &qconnect.ListContentsInput{KnowledgeBaseId: &kb, MaxResults: aws.Int32(qconnectPage), NextToken: tok})
+// qconnectKBListings are the per-knowledge-base listings.
+var qconnectKBListings = []listing[QConnectAPI]{
+	{measure: qconnectContents, op: "ListContents", page: func(ctx context.Context, api QConnectAPI, kb parent, tok *string) (int, *string, error) {
+		out, err := api.ListContents(ctx, &qconnect.ListContentsInput{KnowledgeBaseId: &kb.id, MaxResults: aws.Int32(qconnectPage), NextToken: tok})
 		if err != nil {
 			return 0, nil, err
 		}
 		return len(out.ContentSummaries), out.NextToken, nil
 	}},
-	{qconnectQuickResponses, "ListQuickResponses", func(ctx context.Context, api QConnectAPI, kb string, tok *string) (int, *string, error) {
-		out, err := api.ListQuickResponses(ctx, &qconnect.ListQuickResponsesInput{KnowledgeBaseId: &kb, MaxResults: aws.Int32(qconnectPage), NextToken: tok})
+	{measure: qconnectQuickResponses, op: "ListQuickResponses", page: func(ctx context.Context, api QConnectAPI, kb parent, tok *string) (int, *string, error) {
+		out, err := api.ListQuickResponses(ctx, &qconnect.ListQuickResponsesInput{KnowledgeBaseId: &kb.id, MaxResults: aws.Int32(qconnectPage), NextToken: tok})
 		if err != nil {
 			return 0, nil, err
 		}
 		return len(out.QuickResponseSummaries), out.NextToken, nil
 	}},
-	{qconnectMessageTemplates, "ListMessageTemplates", func(ctx context.Context, api QConnectAPI, kb string, tok *string) (int, *string, error) {
-		out, err := api.ListMessageTemplates(ctx, &qconnect.ListMessageTemplatesInput{KnowledgeBaseId: &kb, MaxResults: aws.Int32(qconnectPage), NextToken: tok})
+	{measure: qconnectMessageTemplates, op: "ListMessageTemplates", page: func(ctx context.Context, api QConnectAPI, kb parent, tok *string) (int, *string, error) {
+		out, err := api.ListMessageTemplates(ctx, &qconnect.ListMessageTemplatesInput{KnowledgeBaseId: &kb.id, MaxResults: aws.Int32(qconnectPage), NextToken: tok})
 		if err != nil {
 			return 0, nil, err
 		}
@@ -75,14 +70,14 @@ func qconnectAssistantsAndBases() Family {
 		Measures: qconnectMeasures,
 		Region: func(ctx context.Context, env *Env, _ []quota.Instance) map[Target]quota.Measurement {
 			g := newGate(false)
-			var assistants, bases []relatedParent
+			var assistants, bases []parent
 			_, err := gatedPages(g, "ListAssistants", func(tok *string) (int, *string, error) {
 				out, err := env.QConnect.ListAssistants(ctx, &qconnect.ListAssistantsInput{MaxResults: aws.Int32(qconnectPage), NextToken: tok})
 				if err != nil {
 					return 0, nil, err
 				}
 				for _, a := range out.AssistantSummaries {
-					assistants = append(assistants, relatedParent{aws.ToString(a.AssistantId), fmt.Sprintf("assistant %q", aws.ToString(a.Name))})
+					assistants = append(assistants, parent{aws.ToString(a.AssistantId), fmt.Sprintf("assistant %q", aws.ToString(a.Name))})
 				}
 				return len(out.AssistantSummaries), out.NextToken, nil
 			})
@@ -90,7 +85,7 @@ func qconnectAssistantsAndBases() Family {
 				return allFailed(qconnectMeasures, quota.Measurement{Err: fmt.Errorf("list Q in Connect assistants: %w", err)})
 			}
 			res := map[Target]quota.Measurement{{Measure: qconnectAssistants}: {Value: float64(len(assistants))}}
-			res[Target{Measure: qconnectAssociations}] = maxChildren(ctx, env, "assistants", assistants, func(ctx context.Context, a relatedParent) (int, error) {
+			res[Target{Measure: qconnectAssociations}] = largestOf(ctx, env, "assistants", assistants, func(ctx context.Context, a parent) (int, error) {
 				return gatedPages(g, "ListAssistantAssociations", func(tok *string) (int, *string, error) {
 					out, err := env.QConnect.ListAssistantAssociations(ctx, &qconnect.ListAssistantAssociationsInput{AssistantId: &a.id, MaxResults: aws.Int32(qconnectPage), NextToken: tok})
 					if err != nil {
@@ -106,23 +101,20 @@ func qconnectAssistantsAndBases() Family {
 					return 0, nil, err
 				}
 				for _, kb := range out.KnowledgeBaseSummaries {
-					bases = append(bases, relatedParent{aws.ToString(kb.KnowledgeBaseId), fmt.Sprintf("knowledge base %q", aws.ToString(kb.Name))})
+					bases = append(bases, parent{aws.ToString(kb.KnowledgeBaseId), fmt.Sprintf("knowledge base %q", aws.ToString(kb.Name))})
 				}
 				return len(out.KnowledgeBaseSummaries), out.NextToken, nil
 			})
 			res[Target{Measure: qconnectKnowledgeBases}] = relatedCount(len(bases), err)
-			for _, ch := range qconnectKBChildren {
-				if !env.wantsAny(ch.measure) {
-					continue
+			if err != nil {
+				for _, l := range qconnectKBListings {
+					if env.wantsAny(l.measure) {
+						res[Target{Measure: l.measure}] = quota.Measurement{Err: fmt.Errorf("list Q in Connect knowledge bases: %w", err)}
+					}
 				}
-				if err != nil {
-					res[Target{Measure: ch.measure}] = quota.Measurement{Err: fmt.Errorf("list Q in Connect knowledge bases: %w", err)}
-					continue
-				}
-				res[Target{Measure: ch.measure}] = maxChildren(ctx, env, "knowledge bases", bases, func(ctx context.Context, kb relatedParent) (int, error) {
-					return gatedPages(g, ch.op, func(tok *string) (int, *string, error) { return ch.page(ctx, env.QConnect, kb.id, tok) })
-				})
+				return res
 			}
+			largestPerParent(ctx, env, g, env.QConnect, "knowledge bases", bases, qconnectKBListings, res)
 			return res
 		},
 	}

@@ -1,8 +1,6 @@
 package collect
 
 import (
-	"context"
-	"fmt"
 	"sync"
 
 	"github.com/cqmon/cqmon/internal/awsapi"
@@ -11,11 +9,11 @@ import (
 
 // Connect's related services (Cases, Customer Profiles, Q in Connect,
 // Voice ID, AppIntegrations, outbound campaigns) are each read by one
-// Region family: it lists the service's parents once, then fans the
-// per-parent calls out through env.Fanout. A service that is not enabled,
-// not offered in the Region or not permitted answers its first call with
-// that error; the family then reports every quota of the service unknown
-// with that one reason and makes no other call (a gate).
+// Region family: it lists the service's parents once, then takes the
+// largest child count over them (largest, parents.go). A service that is
+// not enabled, not offered in the Region or not permitted answers its
+// first call with that error; the family then reports every quota of the
+// service unknown with that one reason and makes no other call (a gate).
 
 // gate lets a service's calls through until one shows that the others
 // cannot succeed, and then answers them with that error without calling.
@@ -75,50 +73,6 @@ func (g *gate) closedFor(op string) error {
 	return g.ops[op]
 }
 
-// fanout runs fn for 0..n-1 through env.Fanout, or one after the other
-// when the Env has none.
-func fanout(ctx context.Context, env *Env, n int, fn func(ctx context.Context, i int)) {
-	if env.Fanout != nil {
-		env.Fanout(ctx, n, fn)
-		return
-	}
-	for i := range n {
-		fn(ctx, i)
-	}
-}
-
-// maxChildren counts each parent's children through env.Fanout and keeps
-// the largest count, naming the parent that holds it. One failed parent
-// makes the maximum unknown: it cannot be known without that parent. what
-// names the parents ("domains") for notes and errors.
-func maxChildren(ctx context.Context, env *Env, what string, parents []relatedParent, count func(ctx context.Context, p relatedParent) (int, error)) quota.Measurement {
-	if len(parents) == 0 {
-		return quota.Measurement{Value: 0, Note: fmt.Sprintf("no %s, so nothing counts against this quota", what)}
-	}
-	if env.MaxParents > 0 && len(parents) > env.MaxParents {
-		return quota.Measurement{Err: fmt.Errorf("%w: %d %s would take one call each, more than the %d allowed (--max-parents)",
-			awsapi.ErrSkipped, len(parents), what, env.MaxParents)}
-	}
-	var mu sync.Mutex
-	var firstErr error
-	best, where := -1, ""
-	fanout(ctx, env, len(parents), func(ctx context.Context, i int) {
-		n, err := count(ctx, parents[i])
-		mu.Lock()
-		defer mu.Unlock()
-		switch {
-		case err != nil && firstErr == nil:
-			firstErr = fmt.Errorf("%s: %w", parents[i].label, err)
-		case err == nil && (n > best || n == best && parents[i].label < where):
-			best, where = n, parents[i].label
-		}
-	})
-	if firstErr != nil {
-		return quota.Measurement{Err: firstErr}
-	}
-	return quota.Measurement{Value: float64(best), Parent: where}
-}
-
 // allFailed gives every measure the same failed measurement.
 func allFailed(measures []string, m quota.Measurement) map[Target]quota.Measurement {
 	res := make(map[Target]quota.Measurement, len(measures))
@@ -148,7 +102,3 @@ func gatedPages(g *gate, op string, page func(token *string) (int, *string, erro
 		return n, next, err
 	})
 }
-
-// relatedParent is one resource with per-parent children: its id for the
-// child calls, and its label for reports (`domain "claims"`).
-type relatedParent struct{ id, label string }

@@ -69,14 +69,14 @@ func voiceIDFamily() Family {
 		Measures: measures,
 		Region: func(ctx context.Context, env *Env, _ []quota.Instance) map[Target]quota.Measurement {
 			g := newGate(true)
-			var domains []relatedParent
+			var domains []parent
 			_, err := gatedPages(g, "ListDomains", func(tok *string) (int, *string, error) {
 				out, err := env.VoiceID.ListDomains(ctx, &voiceid.ListDomainsInput{MaxResults: aws.Int32(voiceIDDomainPage), NextToken: tok})
 				if err != nil {
 					return 0, nil, err
 				}
 				for _, d := range out.DomainSummaries {
-					domains = append(domains, relatedParent{aws.ToString(d.DomainId), fmt.Sprintf("domain %q", aws.ToString(d.Name))})
+					domains = append(domains, parent{aws.ToString(d.DomainId), fmt.Sprintf("domain %q", aws.ToString(d.Name))})
 				}
 				return len(out.DomainSummaries), out.NextToken, nil
 			})
@@ -91,7 +91,7 @@ func voiceIDFamily() Family {
 
 			var mu sync.Mutex
 			var lists []voiceIDWatchlist
-			watch := maxChildren(ctx, env, "domains", domains, func(ctx context.Context, d relatedParent) (int, error) {
+			watch := largestOf(ctx, env, "domains", domains, func(ctx context.Context, d parent) (int, error) {
 				var found []voiceIDWatchlist
 				n, err := gatedPages(g, "ListWatchlists", func(tok *string) (int, *string, error) {
 					out, err := env.VoiceID.ListWatchlists(ctx, &voiceid.ListWatchlistsInput{DomainId: &d.id, MaxResults: aws.Int32(voiceIDListPage), NextToken: tok})
@@ -112,11 +112,11 @@ func voiceIDFamily() Family {
 			if watch.Err != nil {
 				res[Target{Measure: voiceIDFraudsters}] = quota.Measurement{Err: watch.Err}
 			} else {
-				parents := make([]relatedParent, len(lists))
+				parents := make([]parent, len(lists))
 				for i, w := range lists {
-					parents[i] = relatedParent{strconv.Itoa(i), w.label}
+					parents[i] = parent{strconv.Itoa(i), w.label}
 				}
-				res[Target{Measure: voiceIDFraudsters}] = maxChildren(ctx, env, "watchlists", parents, func(ctx context.Context, p relatedParent) (int, error) {
+				res[Target{Measure: voiceIDFraudsters}] = largestOf(ctx, env, "watchlists", parents, func(ctx context.Context, p parent) (int, error) {
 					i, _ := strconv.Atoi(p.id)
 					w := lists[i]
 					return gatedPages(g, "ListFraudsters", func(tok *string) (int, *string, error) {
@@ -138,7 +138,7 @@ func voiceIDFamily() Family {
 
 // voiceIDPeaks reads every domain's Voice ID metrics in one batch and
 // reports, per metric, the highest peak and the domain that reached it.
-func voiceIDPeaks(ctx context.Context, env *Env, domains []relatedParent) map[Target]quota.Measurement {
+func voiceIDPeaks(ctx context.Context, env *Env, domains []parent) map[Target]quota.Measurement {
 	res := make(map[Target]quota.Measurement, len(voiceIDMetrics))
 	if len(domains) == 0 {
 		for _, vm := range voiceIDMetrics {
