@@ -82,18 +82,6 @@ func TestUnknownCodes(t *testing.T) {
 	}
 }
 
-func TestRegistryMatchesCatalogMeasures(t *testing.T) {
-	byMeasure, err := ByMeasure()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for m := range byMeasure {
-		if m == "" {
-			t.Error("a family declares an empty measure")
-		}
-	}
-}
-
 func TestIAMActionsAreReadOnly(t *testing.T) {
 	acts := IAMActions()
 	if len(acts) < 30 {

@@ -14,7 +14,6 @@ import (
 
 	"github.com/cqmon/cqmon/internal/awsapi"
 	"github.com/cqmon/cqmon/internal/catalog"
-	"github.com/cqmon/cqmon/internal/collect"
 	"github.com/cqmon/cqmon/internal/quota"
 	"github.com/cqmon/cqmon/internal/sim"
 )
@@ -269,29 +268,6 @@ func TestScanCountsLimitsAndUnknowns(t *testing.T) {
 	}
 	if got := stats["ListPrompts"].Throttled; got < 2 {
 		t.Errorf("ListPrompts throttled = %d, want the 2 injected throttles retried", got)
-	}
-}
-
-// TestCatalogMeasuresHaveCollectors: every measured quota of the catalog is
-// produced by exactly one family, and every family's measure is in use.
-func TestCatalogMeasuresHaveCollectors(t *testing.T) {
-	byMeasure, err := collect.ByMeasure()
-	if err != nil {
-		t.Fatal(err)
-	}
-	used := map[string]bool{}
-	for _, d := range catalog.Default().Measured() {
-		name, ok := collect.FamilyFor(byMeasure, d.Usage.Measure)
-		if !ok {
-			t.Errorf("%s: no collector produces measure %q", d.Key, d.Usage.Measure)
-		}
-		used[d.Usage.Measure] = true
-		used[name] = true
-	}
-	for m, fam := range byMeasure {
-		if !used[m] && !used[fam] {
-			t.Errorf("family %s produces %q, which no catalog quota uses", fam, m)
-		}
 	}
 }
 
