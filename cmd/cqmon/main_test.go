@@ -211,33 +211,3 @@ func TestScanThroughStandardEndpointVariables(t *testing.T) {
 		}
 	}
 }
-
-// TestREADMECoverageIsGenerated keeps the README's coverage section equal
-// to what `cqmon catalog --output markdown` prints.
-func TestREADMECoverageIsGenerated(t *testing.T) {
-	section := readmeSection(t, "coverage")
-	want, _, code := cqmon(t, nil, "catalog", "--output", "markdown")
-	if code != 0 {
-		t.Fatalf("catalog exit %d", code)
-	}
-	if section != want {
-		t.Errorf("README coverage section is stale; replace it with the output of `go run ./cmd/cqmon catalog --output markdown`")
-	}
-}
-
-// readmeSection is the README's text between the lines
-// "<!-- name:start -->" and "<!-- name:end -->".
-func readmeSection(t *testing.T, name string) string {
-	t.Helper()
-	readme, err := os.ReadFile("../../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	start, end := "<!-- "+name+":start -->\n", "<!-- "+name+":end -->"
-	s := string(readme)
-	i, j := strings.Index(s, start), strings.Index(s, end)
-	if i < 0 || j < i {
-		t.Fatalf("README has no %s markers", name)
-	}
-	return s[i+len(start) : j]
-}

@@ -380,7 +380,7 @@ func (d deliveryError) Error() string { return d.err.Error() }
 func cmdCatalog(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("catalog", stdout)
 	output := "table"
-	fs.Func("output", "format: table, json or markdown (the README's coverage section)", func(v string) error {
+	fs.Func("output", "format: table, json or markdown (docs/coverage.md)", func(v string) error {
 		switch v {
 		case "table", "json", "markdown":
 			output = v

@@ -50,8 +50,8 @@ const (
 	// Connect's conservative default; a listing is a page per 20 accounts.
 	OrganizationsRate = 2.0
 
-	// Connect's related services (shared/reference/connect-api-facts.md,
-	// section 4 "Other services", from their admin-guide throttling tables).
+	// Connect's related services, from the throttling tables of their
+	// pages in the Amazon Connect Administrator Guide.
 
 	// CasesRate is Cases' rate for ListDomains, ListFields, ListLayouts,
 	// ListTemplates and ListCaseRules (2 rps; burst 5 or 10).

@@ -8,9 +8,9 @@ import (
 	"github.com/cqmon/cqmon/internal/quota"
 )
 
-// CatalogMarkdown writes the coverage section of the README: per service,
-// the measured quotas with their codes and usage sources, and how many
-// quotas are not measured. It is generated from the catalog, never typed.
+// CatalogMarkdown writes docs/coverage.md's generated part: the summary of
+// CoverageMarkdown, then per service the measured quotas with their codes
+// and usage sources. It is generated from the catalog, never typed.
 func CatalogMarkdown(w io.Writer, defs []quota.Definition) error {
 	bw := &errWriter{w: w}
 	type svc struct {
@@ -33,25 +33,9 @@ func CatalogMarkdown(w io.Writer, defs []quota.Definition) error {
 		}
 	}
 	sort.Strings(order)
-	cov := quota.CoverageOf(defs)
-	bw.printf("%d quotas in the catalog, %d measured from a real usage source.\n\n", cov.Quotas, cov.Measured)
-	bw.printf("| Service | Measured | Not measured (why) |\n|---|---:|---|\n")
-	for _, s := range cov.Services {
-		bw.printf("| %s | %d | %s |\n", s.Service, s.Measured, whyCounts(s.NotMeasured))
+	if err := CoverageMarkdown(w, quota.CoverageOf(defs)); err != nil {
+		return err
 	}
-	bw.printf("\nWhy: ")
-	kinds := make([]string, 0, len(quota.WhyKinds))
-	for k := range quota.WhyKinds {
-		kinds = append(kinds, k)
-	}
-	sort.Strings(kinds)
-	for i, k := range kinds {
-		if i > 0 {
-			bw.printf("; ")
-		}
-		bw.printf("`%s` %s", k, quota.WhyKinds[k])
-	}
-	bw.printf(".\n")
 	for _, n := range order {
 		s := byService[n]
 		if len(s.measured) == 0 {
@@ -75,3 +59,29 @@ func CatalogMarkdown(w io.Writer, defs []quota.Definition) error {
 }
 
 func mdEscape(s string) string { return strings.ReplaceAll(oneLine(s), "|", `\|`) }
+
+// CoverageMarkdown writes the coverage summary of the README and of
+// docs/coverage.md: per service, how many quotas are measured and, by
+// reason, how many are not.
+func CoverageMarkdown(w io.Writer, cov quota.Coverage) error {
+	bw := &errWriter{w: w}
+	bw.printf("%d quotas in the catalog, %d measured from a real usage source.\n\n", cov.Quotas, cov.Measured)
+	bw.printf("| Service | Measured | Not measured (why) |\n|---|---:|---|\n")
+	for _, s := range cov.Services {
+		bw.printf("| %s | %d | %s |\n", s.Service, s.Measured, whyCounts(s.NotMeasured))
+	}
+	bw.printf("\nWhy: ")
+	kinds := make([]string, 0, len(quota.WhyKinds))
+	for k := range quota.WhyKinds {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	for i, k := range kinds {
+		if i > 0 {
+			bw.printf("; ")
+		}
+		bw.printf("`%s` %s", k, quota.WhyKinds[k])
+	}
+	bw.printf(".\n")
+	return bw.err
+}
