@@ -97,6 +97,9 @@ func str(v any) string { return fmt.Sprint(v) }
 // those are checked. The CloudWatch dashboard is created, from the body
 // CloudFormation substitutes.
 func TestDeployToMoto(t *testing.T) {
+	if testing.Short() {
+		t.Skip("deploy.sh builds the function")
+	}
 	c := newCLI(t)
 	subnets := c.aws("ec2", "describe-subnets", "--filters", "Name=default-for-az,Values=true")["Subnets"].([]any)
 	if len(subnets) < 2 {
