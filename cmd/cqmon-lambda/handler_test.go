@@ -28,6 +28,7 @@ import (
 	"github.com/cqmon/cqmon/internal/monitor"
 	"github.com/cqmon/cqmon/internal/mototest"
 	"github.com/cqmon/cqmon/internal/sim"
+	"github.com/cqmon/cqmon/internal/sim/simtest"
 )
 
 // scheduledEvent is what an EventBridge schedule rule sends.
@@ -57,11 +58,7 @@ var seq atomic.Int64
 func newWorld(t *testing.T) *world {
 	t.Helper()
 	motoURL := mototest.URL(t)
-	simURL, stop, err := sim.New(sim.DemoScenario(), sim.WithoutLatency()).Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(stop)
+	simURL := simtest.Serve(t, sim.New(sim.DemoScenario(), sim.WithoutLatency()))
 	toSim, toMoto := proxyTo(t, simURL), proxyTo(t, motoURL)
 	router := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch scopeService(r.Header.Get("Authorization")) {

@@ -1,10 +1,7 @@
 package main
 
 import (
-	"io/fs"
 	"os"
-	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
@@ -34,66 +31,6 @@ func TestCoverageDocIsGenerated(t *testing.T) {
 	if got := readmeSection(t, "coverage-summary"); got != summary.String() {
 		t.Errorf("README coverage summary is stale; replace it with the output of `go run ./cmd/cqmon catalog --output markdown` up to its first service table")
 	}
-}
-
-// TestREADMELayoutNamesEveryPackage keeps the README's layout list naming
-// every package under cmd/ and internal/.
-func TestREADMELayoutNamesEveryPackage(t *testing.T) {
-	readme, err := os.ReadFile("../../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, layout, ok := strings.Cut(string(readme), "\n- Layout")
-	if !ok {
-		t.Fatal("README has no \"- Layout\" item")
-	}
-	if i := strings.Index(layout, "\n- "); i >= 0 {
-		layout = layout[:i]
-	}
-	pkgs := packageDirs(t, "../..", "cmd", "internal")
-	if len(pkgs) < 2 {
-		t.Fatalf("found packages %q, want cmd/cqmon and more", pkgs)
-	}
-	for _, p := range pkgs {
-		if !strings.Contains(layout, "`"+p+"`") {
-			t.Errorf("README's layout list does not name package %s", p)
-		}
-	}
-}
-
-// packageDirs lists, relative to root and with forward slashes, every
-// directory under the given ones that holds a non-test Go file.
-func packageDirs(t *testing.T, root string, under ...string) []string {
-	t.Helper()
-	seen := map[string]bool{}
-	for _, u := range under {
-		err := filepath.WalkDir(filepath.Join(root, u), func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if d.IsDir() && d.Name() == "testdata" {
-				return filepath.SkipDir
-			}
-			if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
-				return nil
-			}
-			rel, err := filepath.Rel(root, filepath.Dir(path))
-			if err != nil {
-				return err
-			}
-			seen[filepath.ToSlash(rel)] = true
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	dirs := make([]string, 0, len(seen))
-	for d := range seen {
-		dirs = append(dirs, d)
-	}
-	sort.Strings(dirs)
-	return dirs
 }
 
 // readmeSection is the README's text between the lines

@@ -11,7 +11,7 @@ import (
 
 	"github.com/cqmon/cqmon/internal/mototest"
 	"github.com/cqmon/cqmon/internal/quota"
-	"github.com/cqmon/cqmon/internal/sim"
+	"github.com/cqmon/cqmon/internal/sim/simtest"
 )
 
 // binary is the cqmon executable built once for the end-to-end tests.
@@ -168,19 +168,7 @@ func TestCatalog(t *testing.T) {
 // scenario, and checks the report carries exactly the counts and the
 // per-instance applied limits that endpoint serves.
 func TestScanThroughStandardEndpointVariables(t *testing.T) {
-	sc, err := sim.LoadScenarioFile("../../internal/engine/testdata/scan.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	url, stop, err := sim.New(sc).Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stop()
-	env := []string{
-		"AWS_ENDPOINT_URL=" + url, "AWS_ACCESS_KEY_ID=AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY=secret",
-		"AWS_REGION=us-east-1", "AWS_MAX_ATTEMPTS=5",
-	}
+	env, _ := startSim(t, simtest.Load(t, "../../internal/engine/testdata/scan.json"))
 	stdout, stderr, code := cqmon(t, env, "scan", "--output", "json", "--rate-share", "1")
 	if code != 0 {
 		t.Fatalf("scan exit %d\n%s", code, stderr)

@@ -9,7 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cqmon/cqmon/internal/quota"
-	"github.com/cqmon/cqmon/internal/sim"
+	"github.com/cqmon/cqmon/internal/sim/simtest"
 )
 
 // orgSimulator serves the test Organization: a management account and
@@ -17,16 +17,8 @@ import (
 // another ExternalId, and without Connect.
 func orgSimulator(t *testing.T) []string {
 	t.Helper()
-	sc, err := sim.LoadScenarioFile("../../internal/sim/testdata/org.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	url, stop, err := sim.New(sc).Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(stop)
-	return []string{"AWS_ENDPOINT_URL=" + url, "AWS_ACCESS_KEY_ID=AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY=secret", "AWS_REGION=us-east-1"}
+	env, _ := startSim(t, simtest.Load(t, "../../internal/sim/testdata/org.json"))
+	return env
 }
 
 // TestScanOrg scans the test Organization end to end: every ACTIVE

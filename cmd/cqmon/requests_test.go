@@ -14,26 +14,20 @@ import (
 	"github.com/cqmon/cqmon/internal/catalog"
 	"github.com/cqmon/cqmon/internal/quota"
 	"github.com/cqmon/cqmon/internal/sim"
+	"github.com/cqmon/cqmon/internal/sim/simtest"
 	"github.com/cqmon/cqmon/internal/store"
 )
 
-// startSim serves a scenario file and returns the environment that points
-// cqmon at it, and the server for its call counts.
-func startSim(t *testing.T, scenario string) ([]string, *sim.Server) {
+// startSim serves sc with a simulator built with opts and returns the
+// environment that points cqmon at it, in sc's first Region, and the
+// server for its call counts.
+func startSim(t *testing.T, sc *sim.Scenario, opts ...sim.Option) ([]string, *sim.Server) {
 	t.Helper()
-	sc, err := sim.LoadScenarioFile(scenario)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := sim.New(sc)
-	url, stop, err := srv.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(stop)
+	srv := sim.New(sc, opts...)
+	url := simtest.Serve(t, srv)
 	return []string{
 		"AWS_ENDPOINT_URL=" + url, "AWS_ACCESS_KEY_ID=AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY=secret",
-		"AWS_REGION=us-east-1", "AWS_MAX_ATTEMPTS=5",
+		"AWS_REGION=" + sc.Regions[0], "AWS_MAX_ATTEMPTS=5",
 	}, srv
 }
 
@@ -57,7 +51,7 @@ func row(t *testing.T, rep *quota.Report, alias, code string) quota.Result {
 const bigARN = "arn:aws:connect:us-east-1:111122223333:instance/11111111-aaaa-4000-8000-000000000001"
 
 func TestRequestIncrease(t *testing.T) {
-	env, srv := startSim(t, "testdata/requests.json")
+	env, srv := startSim(t, simtest.Load(t, "testdata/requests.json"))
 
 	// Without --yes: exactly what would be sent, and nothing sent.
 	stdout, stderr, code := cqmon(t, env, "request-increase", "--quota", "L-9A46857E", "--instance", "big", "--value", "4500")
@@ -107,7 +101,7 @@ func TestRequestIncrease(t *testing.T) {
 }
 
 func TestRequestIncreaseRefusals(t *testing.T) {
-	env, srv := startSim(t, "testdata/requests.json")
+	env, srv := startSim(t, simtest.Load(t, "testdata/requests.json"))
 	tests := []struct {
 		args []string
 		want string
@@ -141,7 +135,7 @@ func TestRequestIncreaseRefusals(t *testing.T) {
 // --threshold-for judges rows by their own thresholds, and --fail-on
 // exits 4 only after the report is printed and stored.
 func TestThresholdForAndFailOn(t *testing.T) {
-	env, _ := startSim(t, "testdata/requests.json")
+	env, _ := startSim(t, simtest.Load(t, "testdata/requests.json"))
 	db := filepath.Join(t.TempDir(), "history.db")
 
 	stdout, stderr, code := cqmon(t, env, "scan", "--output", "json", "--quiet", "--store", "local:"+db,
@@ -268,7 +262,7 @@ func seedUsersHistory(t *testing.T, db string) {
 // --fail-on forecast counts rows under their threshold whose trend
 // reaches the limit within --horizon.
 func TestFailOnForecast(t *testing.T) {
-	env, _ := startSim(t, "testdata/requests.json")
+	env, _ := startSim(t, simtest.Load(t, "testdata/requests.json"))
 	db := filepath.Join(t.TempDir(), "history.db")
 	seedUsersHistory(t, db)
 	args := []string{"scan", "--output", "json", "--quiet", "--store", "local:" + db, "--notify", "stdout", "--fail-on", "forecast",

@@ -61,13 +61,7 @@ func series(f *dto.MetricFamily) map[string]float64 {
 // SIGTERM stops the process cleanly.
 func TestServeAgainstTheSimulator(t *testing.T) {
 	sc := sim.DemoScenario()
-	srv := sim.New(sc, sim.WithoutLatency())
-	url, stop, err := srv.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(stop)
-	env := []string{"AWS_ENDPOINT_URL=" + url, "AWS_ACCESS_KEY_ID=AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY=secret", "AWS_REGION=" + sc.Regions[0]}
+	env, srv := startSim(t, sc, sim.WithoutLatency())
 	flags := []string{"--regions", strings.Join(sc.Regions, ","), "--store", "none", "--quiet", "--rate-share", "1"}
 
 	stdout, stderr, code := cqmon(t, env, append([]string{"scan", "--output", "json"}, flags...)...)

@@ -15,6 +15,7 @@ import (
 	"github.com/cqmon/cqmon/internal/alert"
 	"github.com/cqmon/cqmon/internal/golden"
 	"github.com/cqmon/cqmon/internal/quota"
+	"github.com/cqmon/cqmon/internal/sim/simtest"
 )
 
 var runID = regexp.MustCompile(`\d{8}T\d{6}Z-[0-9a-f]{8}`)
@@ -296,7 +297,7 @@ func TestAlertNews(t *testing.T) {
 // reaches the limit within --horizon, as --fail-on forecast counts it,
 // and not when the horizon is shorter than its forecast.
 func TestNeedsActionForecast(t *testing.T) {
-	env, _ := startSim(t, "testdata/requests.json")
+	env, _ := startSim(t, simtest.Load(t, "testdata/requests.json"))
 	db := filepath.Join(t.TempDir(), "history.db")
 	seedUsersHistory(t, db)
 	args := []string{"scan", "--quiet", "--store", "local:" + db, "--threshold-for", "instance:big/code:L-9A46857E=90"}

@@ -8,11 +8,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/credentials"
-
 	"github.com/cqmon/cqmon/internal/awsapi"
 	"github.com/cqmon/cqmon/internal/quota"
 	"github.com/cqmon/cqmon/internal/sim"
+	"github.com/cqmon/cqmon/internal/sim/simtest"
 )
 
 var relatedNow = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
@@ -55,27 +54,16 @@ func simClients(t *testing.T, sc *sim.Scenario, region string) (*awsapi.Clients,
 		t.Fatal(err)
 	}
 	srv := sim.New(sc, sim.WithClock(func() time.Time { return relatedNow }), sim.WithoutLatency())
-	url, stop, err := srv.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(stop)
-	return endpointClients(t, url, region), srv
+	return endpointClients(t, simtest.Serve(t, srv), region), srv
 }
 
 // endpointClients returns the real clients of region with every endpoint
 // at url.
 func endpointClients(t *testing.T, url, region string) *awsapi.Clients {
 	t.Helper()
-	creds := credentials.NewStaticCredentialsProvider("AKID", "SECRET", "")
-	f, err := awsapi.NewFactory(context.Background(), awsapi.Options{
-		Region: region, Endpoint: url, StaticCredentials: &creds,
-		Rates: func(string, string) float64 { return 1000 }, MaxBackoff: time.Millisecond,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return f.For(region)
+	o := simtest.Options(region)
+	o.MaxBackoff = time.Millisecond
+	return simtest.Factory(t, url, o).For(region)
 }
 
 // got is a measurement in the short form the tests compare: value and

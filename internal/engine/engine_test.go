@@ -9,13 +9,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cqmon/cqmon/internal/awsapi"
 	"github.com/cqmon/cqmon/internal/catalog"
 	"github.com/cqmon/cqmon/internal/quota"
 	"github.com/cqmon/cqmon/internal/sim"
+	"github.com/cqmon/cqmon/internal/sim/simtest"
 )
 
 var testNow = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
@@ -23,10 +23,7 @@ var testNow = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 // scan runs the engine against the simulator serving the scenario file.
 func scan(t *testing.T, scenario string, cfg Config) (*quota.Report, *awsapi.Factory, *sim.Server) {
 	t.Helper()
-	sc, err := sim.LoadScenarioFile(scenario)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sc := simtest.Load(t, scenario)
 	srv := sim.New(sc, sim.WithClock(func() time.Time { return testNow }))
 	f := serveSim(t, srv, sc.Regions[0], 10*time.Millisecond)
 	e := &Engine{Factory: f, Catalog: catalog.Default(), Config: cfg, Now: func() time.Time { return testNow }}
@@ -37,28 +34,20 @@ func scan(t *testing.T, scenario string, cfg Config) (*quota.Report, *awsapi.Fac
 	return rep, f, srv
 }
 
-// serveSim starts srv and returns a factory of real clients talking to it.
+// serveSim starts srv and returns a factory of real clients talking to it
+// with simtest's options and the back-off cap maxBackoff.
 func serveSim(t *testing.T, srv *sim.Server, region string, maxBackoff time.Duration) *awsapi.Factory {
 	t.Helper()
-	return simFactory(t, srv, awsapi.Options{Region: region, Rates: func(string, string) float64 { return 1000 }, MaxBackoff: maxBackoff})
+	o := simtest.Options(region)
+	o.MaxBackoff = maxBackoff
+	return simtest.Connect(t, srv, o)
 }
 
 // simFactory starts srv and returns a factory whose clients call it with
 // the options o.
 func simFactory(t *testing.T, srv *sim.Server, o awsapi.Options) *awsapi.Factory {
 	t.Helper()
-	url, stop, err := srv.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(stop)
-	creds := credentials.NewStaticCredentialsProvider("AKID", "SECRET", "")
-	o.Endpoint, o.StaticCredentials = url, &creds
-	f, err := awsapi.NewFactory(context.Background(), o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return f
+	return simtest.Connect(t, srv, o)
 }
 
 func testConfig() Config {

@@ -19,6 +19,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cqmon/cqmon/internal/sim"
+	"github.com/cqmon/cqmon/internal/sim/simtest"
 )
 
 // behaviourScenario returns baseScenario with the given "throttle" and
@@ -33,9 +34,7 @@ func behaviourScenario(t *testing.T, throttle, extra string) *sim.Scenario {
 func serve(t *testing.T, sc *sim.Scenario, retryer func() aws.Retryer, opts ...sim.Option) (*sim.Server, *connect.Client, *servicequotas.Client, *cloudwatch.Client, *sts.Client) {
 	t.Helper()
 	srv := sim.New(sc, opts...)
-	hs := httptest.NewServer(srv)
-	t.Cleanup(hs.Close)
-	cc, qc, cw, st := newClients(t, hs.URL, testRegion, retryer)
+	cc, qc, cw, st := newClients(t, simtest.Serve(t, srv), testRegion, retryer)
 	return srv, cc, qc, cw, st
 }
 

@@ -3,7 +3,6 @@ package sim_test
 import (
 	"context"
 	"errors"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -21,6 +20,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/cqmon/cqmon/internal/sim"
+	"github.com/cqmon/cqmon/internal/sim/simtest"
 )
 
 const (
@@ -44,14 +44,13 @@ type clients struct {
 	sts     *sts.Client
 }
 
-// start serves sc on an httptest server and returns clients for region.
+// start serves sc and returns clients for region.
 func start(t *testing.T, sc *sim.Scenario, region string, opts ...sim.Option) *clients {
 	t.Helper()
 	srv := sim.New(sc, opts...)
-	hs := httptest.NewServer(srv)
-	t.Cleanup(hs.Close)
-	c := &clients{sim: srv, url: hs.URL}
-	c.connect, c.quotas, c.cw, c.sts = newClients(t, hs.URL, region, nil)
+	url := simtest.Serve(t, srv)
+	c := &clients{sim: srv, url: url}
+	c.connect, c.quotas, c.cw, c.sts = newClients(t, url, region, nil)
 	return c
 }
 

@@ -3,7 +3,6 @@ package sim_test
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -21,6 +20,7 @@ import (
 	"github.com/cqmon/cqmon/internal/awsapi/qconnect"
 	"github.com/cqmon/cqmon/internal/awsapi/voiceid"
 	"github.com/cqmon/cqmon/internal/sim"
+	"github.com/cqmon/cqmon/internal/sim/simtest"
 )
 
 const relatedScenario = `{
@@ -62,8 +62,7 @@ type related struct {
 func relatedClients(t *testing.T, sc *sim.Scenario, region string) (*related, *sim.Server) {
 	t.Helper()
 	srv := sim.New(sc, sim.WithoutLatency())
-	hs := httptest.NewServer(srv)
-	t.Cleanup(hs.Close)
+	url := simtest.Serve(t, srv)
 	// Connection failures of a loaded machine are retried; API errors are
 	// not, so the tests see each answer the simulator gives.
 	retryer := func() aws.Retryer {
@@ -78,7 +77,7 @@ func relatedClients(t *testing.T, sc *sim.Scenario, region string) (*related, *s
 	if err != nil {
 		t.Fatal(err)
 	}
-	ep := aws.String(hs.URL)
+	ep := aws.String(url)
 	return &related{
 		cases:     connectcases.NewFromConfig(cfg, func(o *connectcases.Options) { o.BaseEndpoint = ep }),
 		profiles:  customerprofiles.NewFromConfig(cfg, func(o *customerprofiles.Options) { o.BaseEndpoint = ep }),
