@@ -10,14 +10,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/credentials"
-
 	"github.com/cqmon/cqmon/internal/alert"
-	"github.com/cqmon/cqmon/internal/awsapi"
 	"github.com/cqmon/cqmon/internal/catalog"
 	"github.com/cqmon/cqmon/internal/engine"
 	"github.com/cqmon/cqmon/internal/quota"
 	"github.com/cqmon/cqmon/internal/sim"
+	"github.com/cqmon/cqmon/internal/sim/simtest"
 	"github.com/cqmon/cqmon/internal/store"
 )
 
@@ -25,26 +23,11 @@ import (
 // management account's credentials.
 func orgRunner(t *testing.T, stores []string, stdout *bytes.Buffer, change ...func(*sim.Scenario)) *Runner {
 	t.Helper()
-	sc, err := sim.LoadScenarioFile("../sim/testdata/org.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	sc := simtest.Load(t, "testdata/org.json")
 	for _, c := range change {
 		c(sc)
 	}
-	url, stop, err := sim.New(sc, sim.WithClock(func() time.Time { return testNow })).Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(stop)
-	creds := credentials.NewStaticCredentialsProvider("testing", "testing", "")
-	f, err := awsapi.NewFactory(context.Background(), awsapi.Options{
-		Region: "us-east-1", Endpoint: url, StaticCredentials: &creds,
-		Rates: func(string, string) float64 { return 1000 }, MaxBackoff: 10 * time.Millisecond,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := simtest.Connect(t, sim.New(sc, sim.WithClock(func() time.Time { return testNow })), simtest.Options("us-east-1"))
 	spec, _ := alert.ParseSpec("stdout")
 	return &Runner{Factory: f, Catalog: catalog.Default(), Options: Options{
 		Engine: engine.DefaultConfig(), Stores: stores, Notify: []alert.Spec{spec}, Alert: alert.DefaultConfig(),

@@ -9,14 +9,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/credentials"
-
 	"github.com/cqmon/cqmon/internal/alert"
-	"github.com/cqmon/cqmon/internal/awsapi"
 	"github.com/cqmon/cqmon/internal/catalog"
 	"github.com/cqmon/cqmon/internal/engine"
 	"github.com/cqmon/cqmon/internal/mototest"
 	"github.com/cqmon/cqmon/internal/sim"
+	"github.com/cqmon/cqmon/internal/sim/simtest"
 	"github.com/cqmon/cqmon/internal/store"
 )
 
@@ -24,39 +22,23 @@ func TestMain(m *testing.M) { mototest.Main(m) }
 
 var testNow = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 
-// runner scans the engine's test scenario in the simulator; sinks other
+// runner scans the package's test scenario in the simulator; sinks other
 // than the simulator's services go to moto.
 func runner(t *testing.T, stores []string, stdout *bytes.Buffer) *Runner {
 	t.Helper()
 	return runnerOf(t, scenario(t), stores, stdout)
 }
 
-// scenario is the engine's test scenario.
+// scenario is the package's test scenario.
 func scenario(t *testing.T) *sim.Scenario {
 	t.Helper()
-	sc, err := sim.LoadScenarioFile("../engine/testdata/scan.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sc
+	return simtest.Load(t, "testdata/scan.json")
 }
 
 // runnerOf scans sc in the simulator.
 func runnerOf(t *testing.T, sc *sim.Scenario, stores []string, stdout *bytes.Buffer) *Runner {
 	t.Helper()
-	url, stop, err := sim.New(sc, sim.WithClock(func() time.Time { return testNow })).Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(stop)
-	creds := credentials.NewStaticCredentialsProvider("testing", "testing", "")
-	f, err := awsapi.NewFactory(context.Background(), awsapi.Options{
-		Region: "us-east-1", Endpoint: url, StaticCredentials: &creds,
-		Rates: func(string, string) float64 { return 1000 }, MaxBackoff: 10 * time.Millisecond,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := simtest.Connect(t, sim.New(sc, sim.WithClock(func() time.Time { return testNow })), simtest.Options("us-east-1"))
 	cfg := engine.DefaultConfig()
 	cfg.Regions = []string{"us-east-1"}
 	spec, _ := alert.ParseSpec("stdout")
