@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -13,17 +12,20 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/urfave/cli/v3"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/cqmon/cqmon/internal/alert"
 	"github.com/cqmon/cqmon/internal/quota"
 )
 
 // A command declares its flags on a flag.FlagSet, as flag.Value types,
-// and hands the set to parse. urfave/cli reads the command line: --flag
-// and -flag alike, --flag=value, the shell completion requests. The help
-// text is written here, so that its groups come in the order a reader
-// needs them rather than in the alphabetical order of their names.
+// and hands the set to parse. cobra and pflag read the command line:
+// --flag and (rewritten by longFlags) -flag alike, --flag=value, the
+// shell completion requests. The help text is written here, by Go code
+// rather than a template: text/template's execution would make the linker
+// keep every method of the SDK clients. Its groups come in the order a
+// reader needs them rather than in the alphabetical order of their names.
 
 // command is what a command's help says besides its flags.
 type command struct {
@@ -162,36 +164,39 @@ var errShown = errors.New("help shown")
 // requests are answered on fs's output and end in errShown.
 func parse(fs *flag.FlagSet, args []string) error {
 	name := "cqmon " + fs.Name()
-	var bad *badValue
-	var flags []cli.Flag
-	for _, f := range orderedFlags(fs) {
-		flags = append(flags, &cli.GenericFlag{Name: f.Name, Usage: f.Usage, Value: value{f: f, bad: &bad}})
-	}
-	var help strings.Builder
-	writeHelp(&help, fs)
 	var ran bool
 	var rest []string
-	cmd := &cli.Command{
-		Name:                          name,
-		Flags:                         flags,
-		CustomRootCommandHelpTemplate: literal(help.String()),
-		EnableShellCompletion:         true,
-		Writer:                        fs.Output(),
-		ErrWriter:                     io.Discard,
-		OnUsageError: func(_ context.Context, _ *cli.Command, err error, _ bool) error {
-			return usageError{flagError(name, bad, err)}
-		},
-		Action: func(_ context.Context, c *cli.Command) error {
-			ran, rest = true, c.Args().Slice()
-			return applyEnv(fs, c.IsSet)
+	cmd := &cobra.Command{
+		Use:               fs.Name(),
+		Args:              cobra.ArbitraryArgs,
+		SilenceErrors:     true,
+		SilenceUsage:      true,
+		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
+		RunE: func(c *cobra.Command, a []string) error {
+			ran, rest = true, a
+			return applyEnv(fs, c.Flags().Changed)
 		},
 	}
-	err := cmd.Run(context.Background(), append([]string{name}, args...))
+	cmd.SetHelpFunc(func(*cobra.Command, []string) { writeHelp(fs.Output(), fs) })
+	flags := cmd.Flags()
+	flags.SortFlags = false
+	for _, f := range orderedFlags(fs) {
+		_, usage := flag.UnquoteUsage(f)
+		pf := flags.VarPF(value{f}, f.Name, "", usage)
+		if isBool(f) {
+			pf.NoOptDefVal = "true"
+		}
+	}
+	flags.BoolP("help", "h", false, "this text")
+	cmd.SetOut(fs.Output())
+	cmd.SetErr(io.Discard)
+	cmd.SetArgs(longFlags(args, flags))
+	err := cmd.Execute()
 	switch {
 	case err != nil && ran:
 		return usageError{fmt.Errorf("%v (see %s --help)", err, name)}
 	case err != nil:
-		return err
+		return usageError{flagError(name, err)}
 	case !ran:
 		// --help, or a completion request.
 		return errShown
@@ -201,15 +206,47 @@ func parse(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
-// literal is text as a text/template that writes it unchanged.
-func literal(text string) string {
-	return strings.ReplaceAll(text, "{{", `{{"{{"}}`)
+// completing reports whether args are a shell completion request, which
+// cobra answers with the flags (or commands) that complete the last
+// argument.
+func completing(args []string) bool {
+	return len(args) > 0 && (args[0] == cobra.ShellCompRequestCmd || args[0] == cobra.ShellCompNoDescRequestCmd)
 }
 
-// completing reports whether args are a shell completion request, which
-// urfave/cli answers without running the command's action.
-func completing(args []string) bool {
-	return len(args) > 0 && args[len(args)-1] == "--generate-shell-completion"
+// longFlags rewrites the arguments pflag would misread: it takes -name as
+// the short flags n, a, m and e, where the flag package (and scripts
+// written for it) mean --name. An argument -name or -name=value whose name
+// is a long flag of the set becomes --name or --name=value. A flag's
+// value, the arguments after "--" and the word a completion request
+// completes are left as they are.
+func longFlags(args []string, flags *pflag.FlagSet) []string {
+	out := append([]string{}, args...)
+	last := len(out)
+	if completing(out) {
+		last--
+	}
+	for i := 0; i < last; i++ {
+		a := out[i]
+		if a == "--" {
+			break
+		}
+		if len(a) < 2 || a[0] != '-' {
+			continue
+		}
+		name, _, hasValue := strings.Cut(strings.TrimPrefix(a[1:], "-"), "=")
+		f := flags.Lookup(name)
+		if f == nil {
+			continue
+		}
+		if a[1] != '-' {
+			out[i] = "-" + a
+		}
+		if !hasValue && f.NoOptDefVal == "" {
+			// The next argument is this flag's value.
+			i++
+		}
+	}
+	return out
 }
 
 // applyEnv sets each flag the command line did not set from its
@@ -246,7 +283,7 @@ func applyEnv(fs *flag.FlagSet, set func(string) bool) error {
 				}
 			}
 			if err := f.Value.Set(e); err != nil {
-				return fmt.Errorf("%s: %s", env.name, valueError(f, e, err))
+				return fmt.Errorf("%s: %s", env.name, valueError(isBool(f), e, err))
 			}
 			if env.check != nil {
 				if err := env.check(e); err != nil {
@@ -258,39 +295,20 @@ func applyEnv(fs *flag.FlagSet, set func(string) bool) error {
 	return nil
 }
 
-// badValue is the flag value the command line gave that did not parse.
-type badValue struct {
-	f   *flag.Flag
-	v   string
-	err error
-}
-
-// value is a flag.Value as urfave/cli takes it; it keeps the value that
-// did not parse, so the error can name it in cqmon's words.
-type value struct {
-	f   *flag.Flag
-	bad **badValue
-}
+// value is a flag.Value as pflag takes it.
+type value struct{ f *flag.Flag }
 
 func (v value) String() string { return v.f.Value.String() }
 
-func (v value) Set(s string) error {
-	err := v.f.Value.Set(s)
-	if err != nil {
-		*v.bad = &badValue{f: v.f, v: s, err: err}
-	}
-	return err
-}
+func (v value) Set(s string) error { return v.f.Value.Set(s) }
 
-func (v value) Get() any {
-	if g, ok := v.f.Value.(flag.Getter); ok {
-		return g.Get()
+// Type is the kind of value the flag takes, as the help names it.
+func (v value) Type() string {
+	if isBool(v.f) {
+		return "bool"
 	}
-	return v.f.Value.String()
+	return placeholder(v.f)
 }
-
-// IsBoolFlag lets a boolean flag be given without a value.
-func (v value) IsBoolFlag() bool { return isBool(v.f) }
 
 func isBool(f *flag.Flag) bool {
 	b, ok := f.Value.(interface{ IsBoolFlag() bool })
@@ -298,29 +316,34 @@ func isBool(f *flag.Flag) bool {
 }
 
 // flagError is the one line a command line that did not parse ends with.
-func flagError(name string, bad *badValue, err error) error {
+func flagError(name string, err error) error {
 	msg := err.Error()
+	var invalid *pflag.InvalidValueError
+	var unknown *pflag.NotExistError
+	var missing *pflag.ValueRequiredError
 	switch {
-	case bad != nil:
-		msg = "--" + bad.f.Name + ": " + valueError(bad.f, bad.v, bad.err)
-	case strings.HasPrefix(msg, "flag provided but not defined: "):
-		flagName := strings.TrimLeft(strings.TrimPrefix(msg, "flag provided but not defined: "), "-")
-		msg = fmt.Sprintf("unknown flag --%s", flagName)
-	case strings.HasPrefix(msg, "flag needs an argument: "):
-		msg = fmt.Sprintf("--%s needs a value", strings.TrimLeft(strings.TrimPrefix(msg, "flag needs an argument: "), "-"))
+	case errors.As(err, &invalid):
+		f := invalid.GetFlag()
+		msg = "--" + f.Name + ": " + valueError(f.NoOptDefVal == "true", invalid.GetValue(), invalid.Unwrap())
+	case errors.As(err, &unknown) && unknown.GetSpecifiedShortnames() != "":
+		msg = "unknown flag -" + unknown.GetSpecifiedShortnames()
+	case errors.As(err, &unknown):
+		msg = "unknown flag --" + unknown.GetSpecifiedName()
+	case errors.As(err, &missing):
+		msg = "--" + missing.GetFlag().Name + " needs a value"
 	}
 	return fmt.Errorf("%s (see %s --help)", msg, name)
 }
 
-// valueError says why v is not a value of f, naming v. The flag
+// valueError says why v is not a value of a flag, naming v. The flag
 // package's own types answer only "parse error".
-func valueError(f *flag.Flag, v string, err error) string {
+func valueError(boolean bool, v string, err error) string {
 	msg := err.Error()
 	if strings.Contains(msg, strconv.Quote(v)) {
 		return msg
 	}
 	switch {
-	case isBool(f):
+	case boolean:
 		return fmt.Sprintf("%q is not true or false", v)
 	case msg == "parse error" || msg == "value out of range":
 		return fmt.Sprintf("%q is not a whole number", v)
@@ -431,7 +454,7 @@ func writeUsage(w io.Writer) {
 	for _, c := range commands {
 		fmt.Fprintf(tw, "  %s\t%s\n", c.name, c.summary)
 	}
-	fmt.Fprintf(tw, "  completion SHELL\tprint the completion script of bash, zsh, fish or pwsh: source <(cqmon completion bash)\n")
+	fmt.Fprintf(tw, "  completion SHELL\tprint the completion script of bash, zsh, fish or powershell (pwsh): source <(cqmon completion bash)\n")
 	fmt.Fprintf(tw, "  help [command]\tthis text, or a command's help\n")
 	tw.Flush()
 	fmt.Fprint(w, `
@@ -450,41 +473,56 @@ a row --fail-on names. When several apply, the lowest wins.
 // completion scripts and the completion of command names; anything else
 // is a usage error.
 func cmdRoot(args []string, stdout io.Writer) error {
-	var subs []*cli.Command
-	if completing(args) {
-		// Listed only to be completed: each command is run by run.
-		for _, c := range commands {
-			subs = append(subs, &cli.Command{Name: c.name, Usage: c.summary})
-		}
-	}
-	var usage strings.Builder
-	writeUsage(&usage)
-	root := &cli.Command{
-		Name:                          "cqmon",
-		Usage:                         "monitor Amazon Connect service quotas",
-		Version:                       version(),
-		Commands:                      subs,
-		CustomRootCommandHelpTemplate: literal(usage.String()),
-		HideHelpCommand:               true,
-		EnableShellCompletion:         true,
-		ConfigureShellCompletionCommand: func(c *cli.Command) {
-			c.Hidden = false
-			c.Usage = "print the completion script of bash, zsh, fish or pwsh"
-		},
-		Writer:    stdout,
-		ErrWriter: io.Discard,
-		OnUsageError: func(_ context.Context, _ *cli.Command, err error, _ bool) error {
-			return flagError("cqmon", nil, err)
-		},
-		Action: func(_ context.Context, c *cli.Command) error {
-			if c.Args().Present() {
-				return fmt.Errorf("unknown command %q (see cqmon --help)", c.Args().First())
+	root := &cobra.Command{
+		Use:           "cqmon",
+		Short:         "monitor Amazon Connect service quotas",
+		Version:       version(),
+		Args:          cobra.ArbitraryArgs,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		RunE: func(_ *cobra.Command, a []string) error {
+			if len(a) > 0 {
+				return fmt.Errorf("unknown command %q (see cqmon --help)", a[0])
 			}
 			writeUsage(stdout)
 			return nil
 		},
 	}
-	return root.Run(context.Background(), append([]string{"cqmon"}, args...))
+	if completing(args) {
+		// Listed only to be completed: each command is run by run, and
+		// completes its own flags.
+		for _, c := range commands {
+			root.AddCommand(&cobra.Command{Use: c.name, Short: c.summary, Run: func(*cobra.Command, []string) {}})
+		}
+	}
+	// cqmon completion pwsh, as before: the name of PowerShell's program.
+	root.InitDefaultCompletionCmd(args...)
+	if ps, _, err := root.Find([]string{"completion", "powershell"}); err == nil && ps.Name() == "powershell" {
+		ps.Aliases = append(ps.Aliases, "pwsh")
+	}
+	// The completion command's help is cobra's; cqmon's is its own.
+	cobraHelp := new(cobra.Command).HelpFunc()
+	root.SetHelpFunc(func(c *cobra.Command, args []string) {
+		if c == root || c.Parent() == root && listed(c.Name()) {
+			writeUsage(c.OutOrStdout())
+			return
+		}
+		cobraHelp(c, args)
+	})
+	flags := root.Flags()
+	flags.BoolP("help", "h", false, "this text")
+	flags.BoolP("version", "v", false, "cqmon's version and the commit it was built from")
+	root.SetOut(stdout)
+	root.SetErr(io.Discard)
+	root.SetArgs(longFlags(args, flags))
+	c, err := root.ExecuteC()
+	var unknown *pflag.NotExistError
+	var missing *pflag.ValueRequiredError
+	var invalid *pflag.InvalidValueError
+	if errors.As(err, &unknown) || errors.As(err, &missing) || errors.As(err, &invalid) {
+		return flagError(c.CommandPath(), err)
+	}
+	return err
 }
 
 // version is cqmon's module version and the commit it was built from, as

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spf13/pflag"
+
 	"github.com/cqmon/cqmon/internal/awsapi"
 	"github.com/cqmon/cqmon/internal/lambdaconfig"
 )
@@ -206,12 +208,14 @@ func TestCompletion(t *testing.T) {
 		want []string
 		not  []string
 	}{
-		{[]string{"completion", "bash"}, []string{"complete -o bashdefault -o default -F __cqmon_bash_autocomplete cqmon"}, nil},
+		{[]string{"completion", "bash"}, []string{"complete -o default -F __start_cqmon cqmon"}, nil},
 		{[]string{"completion", "zsh"}, []string{"#compdef cqmon"}, nil},
-		{[]string{"--generate-shell-completion"}, []string{"scan:measure every quota", "request-increase:", "completion:"}, []string{"bench-one"}},
-		{[]string{"scan", "--thr", "--generate-shell-completion"}, []string{"--threshold:violation threshold", "--threshold-for:"}, []string{"--regions"}},
-		{[]string{"history", "--", "--generate-shell-completion"}, nil, []string{"--threshold"}},
-		{[]string{"demo", "-", "--generate-shell-completion"}, []string{"--scenario:", "--mute:"}, []string{"--regions"}},
+		{[]string{"completion", "pwsh"}, []string{"Register-ArgumentCompleter -CommandName 'cqmon'"}, nil},
+		{[]string{"__complete", ""}, []string{"scan\tmeasure every quota", "request-increase\t", "completion\t"}, []string{"bench-one"}},
+		{[]string{"__complete", "scan", "--thr"}, []string{"--threshold\tviolation threshold", "--threshold-for\t"}, []string{"--regions"}},
+		{[]string{"__complete", "scan", "-threshold", "70", "--reg"}, []string{"--regions\t"}, []string{"--threshold"}},
+		{[]string{"__complete", "history", "--", "-"}, nil, []string{"--quota"}},
+		{[]string{"__complete", "demo", "-"}, []string{"--scenario\t", "--mute\t"}, []string{"--regions"}},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -230,5 +234,32 @@ func TestCompletion(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestLongFlags: what the flag package read as a long flag with one dash
+// reaches pflag with two; a flag's value, what follows "--", short flags
+// and the word being completed are left alone.
+func TestLongFlags(t *testing.T) {
+	flags := pflag.NewFlagSet("scan", pflag.ContinueOnError)
+	flags.String("threshold", "", "")
+	flags.String("quota", "", "")
+	flags.Bool("quiet", false, "")
+	tests := []struct {
+		args, want []string
+	}{
+		{[]string{"-threshold", "70"}, []string{"--threshold", "70"}},
+		{[]string{"-threshold=70", "-quiet", "-quiet=false"}, []string{"--threshold=70", "--quiet", "--quiet=false"}},
+		{[]string{"--threshold", "70", "-quiet"}, []string{"--threshold", "70", "--quiet"}},
+		{[]string{"--quota", "-threshold", "-quiet"}, []string{"--quota", "-threshold", "--quiet"}},
+		{[]string{"-quota", "-quiet", "-threshold"}, []string{"--quota", "-quiet", "--threshold"}},
+		{[]string{"-quiet", "--", "-threshold", "70"}, []string{"--quiet", "--", "-threshold", "70"}},
+		{[]string{"-h", "-colour", "-", "now"}, []string{"-h", "-colour", "-", "now"}},
+		{[]string{"__complete", "-quiet", "-quiet"}, []string{"__complete", "--quiet", "-quiet"}},
+	}
+	for _, tt := range tests {
+		if got := longFlags(tt.args, flags); !slices.Equal(got, tt.want) {
+			t.Errorf("longFlags(%q) = %q, want %q", tt.args, got, tt.want)
+		}
 	}
 }

@@ -58,6 +58,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		writeUsage(stderr)
 		return exitUsage
 	}
+	if completing(args) && len(args) > 2 && listed(args[1]) {
+		// cqmon __complete scan --thr: scan completes its own flags.
+		args = append([]string{args[1], args[0]}, args[2:]...)
+	}
 	var err error
 	switch cmd, rest := args[0], args[1:]; cmd {
 	case "scan":
