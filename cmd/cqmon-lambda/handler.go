@@ -48,8 +48,7 @@ type Handler struct {
 // setup is what differs between the Lambda and the tests: the clients'
 // endpoints, credentials and pacing.
 type setup struct {
-	AWS           awsapi.Options
-	StoreEndpoint string
+	AWS awsapi.Options
 	// Out receives the metric records (stdout in Lambda); nil discards
 	// them.
 	Out io.Writer
@@ -66,7 +65,6 @@ func newHandler(ctx context.Context, cfg lambdaconfig.Config, s setup, log *slog
 	opts := cfg.Options()
 	opts.Log = log
 	opts.Stdout = io.Discard
-	opts.StoreOptions.Endpoint = s.StoreEndpoint
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
@@ -91,7 +89,7 @@ func newHandler(ctx context.Context, cfg lambdaconfig.Config, s setup, log *slog
 	return &Handler{
 		runner: &monitor.Runner{Factory: f, Catalog: catalog.Default(), Options: opts}, log: log,
 		metrics: out, namespace: cfg.MetricsNamespace, selection: cfg.Metrics,
-		org: newOrgSetup(f, cfg, s),
+		org: newOrgSetup(f, cfg),
 	}, nil
 }
 

@@ -94,9 +94,8 @@ func scopeService(auth string) string {
 func (w *world) handler(t *testing.T, cfg lambdaconfig.Config, logs *bytes.Buffer) *Handler {
 	t.Helper()
 	s := setup{
-		AWS: awsapi.Options{Region: "us-east-1", Endpoint: w.endpoint, StaticCredentials: &creds,
+		AWS: awsapi.Options{Region: "us-east-1", Endpoint: w.endpoint, StoreEndpoint: w.endpoint, StaticCredentials: &creds,
 			Rates: func(string, string) float64 { return 1000 }, MaxBackoff: 10 * time.Millisecond},
-		StoreEndpoint: w.endpoint,
 		// The metric records go where Lambda's stdout goes: the same log.
 		Out: logs,
 	}

@@ -12,11 +12,11 @@ import (
 	"github.com/aws/aws-lambda-go/lambda/messages"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/cqmon/cqmon/internal/awsapi"
+	"github.com/cqmon/cqmon/internal/awserr"
 	"github.com/cqmon/cqmon/internal/lambdaconfig"
 	"github.com/cqmon/cqmon/internal/monitor"
 	"github.com/cqmon/cqmon/internal/quota"
@@ -37,15 +37,13 @@ const itemFailedType = "ItemFailed"
 
 // orgSetup is what the organization steps use beyond the runner.
 type orgSetup struct {
-	factory  *awsapi.Factory
-	endpoint string // the simulator's or moto's; empty in AWS
-	bucket   string // the history bucket, when S3 storage is on
-	store    store.Options
+	factory *awsapi.Factory
+	bucket  string // the history bucket, when S3 storage is on
+	store   store.Options
 }
 
-func newOrgSetup(f *awsapi.Factory, cfg lambdaconfig.Config, s setup) orgSetup {
-	o := orgSetup{factory: f, endpoint: s.AWS.Endpoint, store: cfg.Options().StoreOptions}
-	o.store.Endpoint = s.StoreEndpoint
+func newOrgSetup(f *awsapi.Factory, cfg lambdaconfig.Config) orgSetup {
+	o := orgSetup{factory: f, store: cfg.Options().StoreOptions}
 	if cfg.UseS3 {
 		o.bucket = cfg.Bucket
 	}
@@ -175,7 +173,7 @@ func (h *Handler) targets(ctx context.Context, in targetsInput) (targetsOutput, 
 			return out, errors.New("accounts: the list of accounts is empty")
 		}
 	case "Organization":
-		listed, err := monitor.ListOrganization(ctx, h.organizations(), splitList(in.OUs))
+		listed, err := monitor.ListOrganization(ctx, h.org.factory.Organizations(), splitList(in.OUs))
 		if err != nil {
 			return out, err
 		}
@@ -193,7 +191,7 @@ func (h *Handler) targets(ctx context.Context, in targetsInput) (targetsOutput, 
 		// runs there.
 		id, err := h.org.factory.For(regions[0]).STS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 		if err != nil {
-			return out, fmt.Errorf("identify the caller: %s", awsapi.Reason(err))
+			return out, fmt.Errorf("identify the caller: %s", awserr.Reason(err))
 		}
 		own := aws.ToString(id.Account)
 		if !slices.ContainsFunc(listed, func(a orgtypes.Account) bool { return aws.ToString(a.Id) == own }) {
@@ -214,19 +212,4 @@ func (h *Handler) targets(ctx context.Context, in targetsInput) (targetsOutput, 
 	}
 	h.log.Info("targets listed", "mode", in.Mode, "items", len(out.Items), "accounts", len(accounts), "regions", regions, "skipped", len(out.Skipped))
 	return out, nil
-}
-
-// organizations is an AWS Organizations client with the function's
-// credentials. Organizations is a global service whose endpoint the SDK
-// resolves from us-east-1 in the commercial partition.
-func (h *Handler) organizations() *organizations.Client {
-	cfg := h.org.factory.Config()
-	if cfg.Region == "" {
-		cfg.Region = "us-east-1"
-	}
-	return organizations.NewFromConfig(cfg, func(o *organizations.Options) {
-		if h.org.endpoint != "" {
-			o.BaseEndpoint = aws.String(h.org.endpoint)
-		}
-	})
 }

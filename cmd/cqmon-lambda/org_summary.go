@@ -115,7 +115,7 @@ func (h *Handler) summary(ctx context.Context, in summaryInput) (orgSummary, err
 	}
 	if h.org.bucket != "" {
 		spec := "s3://" + h.org.bucket + "/"
-		st, err := store.Open(ctx, spec, h.org.factory.Config(), h.org.store)
+		st, err := store.Open(ctx, spec, h.org.factory, h.org.store)
 		if err != nil {
 			return sum, fmt.Errorf("summary: %w", err)
 		}

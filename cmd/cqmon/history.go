@@ -13,8 +13,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-
 	"github.com/cqmon/cqmon/internal/awsapi"
 	"github.com/cqmon/cqmon/internal/quota"
 	"github.com/cqmon/cqmon/internal/store"
@@ -126,18 +124,18 @@ func openForReading(ctx context.Context, spec string) (store.Store, error) {
 	if err != nil {
 		return nil, usageError{err}
 	}
-	var cfg aws.Config
+	var clients store.Clients
 	if sp.NeedsAWS() {
 		// The standard chain; AWS_ENDPOINT_URL(_<SERVICE>) redirects the
-		// clients, which the SDK reads itself. The factory's configuration
-		// carries the HTTP timeouts every client needs.
+		// clients, which the SDK reads itself. The factory's clients carry
+		// the HTTP timeouts every client needs.
 		f, err := awsapi.NewFactory(ctx, awsapi.Options{})
 		if err != nil {
 			return nil, err
 		}
-		cfg = f.Config()
+		clients = f
 	}
-	return store.Open(ctx, sp.String(), cfg, store.Options{ReadOnly: true})
+	return store.Open(ctx, sp.String(), clients, store.Options{ReadOnly: true})
 }
 
 // historyRows are rows to print: the table's header and cells, the CSV

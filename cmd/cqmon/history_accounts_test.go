@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-
 	"github.com/cqmon/cqmon/internal/golden"
 	"github.com/cqmon/cqmon/internal/quota"
 	"github.com/cqmon/cqmon/internal/store"
@@ -20,7 +18,7 @@ import (
 // the account of every row.
 func TestHistoryOfSeveralAccounts(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "history.db")
-	st, err := store.Open(context.Background(), "local:"+path, aws.Config{}, store.Options{Retention: 100 * 365 * 24 * time.Hour})
+	st, err := store.Open(context.Background(), "local:"+path, nil, store.Options{Retention: 100 * 365 * 24 * time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}

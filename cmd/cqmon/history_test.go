@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-
 	"github.com/cqmon/cqmon/internal/golden"
 	"github.com/cqmon/cqmon/internal/quota"
 	"github.com/cqmon/cqmon/internal/store"
@@ -21,7 +19,7 @@ import (
 func historyFixture(t *testing.T) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "history.db")
-	st, err := store.Open(context.Background(), "local:"+path, aws.Config{}, store.Options{Retention: 100 * 365 * 24 * time.Hour})
+	st, err := store.Open(context.Background(), "local:"+path, nil, store.Options{Retention: 100 * 365 * 24 * time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +146,7 @@ func TestSinceFlag(t *testing.T) {
 // the window is refused with both IDs, not resolved to one of them.
 func TestHistoryAliasHeldByTwoInstances(t *testing.T) {
 	spec := historyFixture(t)
-	st, err := store.Open(context.Background(), spec, aws.Config{}, store.Options{Retention: 100 * 365 * 24 * time.Hour})
+	st, err := store.Open(context.Background(), spec, nil, store.Options{Retention: 100 * 365 * 24 * time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/cqmon/cqmon/internal/awsapi"
+	"github.com/cqmon/cqmon/internal/awserr"
 	"github.com/cqmon/cqmon/internal/catalog"
 	"github.com/cqmon/cqmon/internal/collect"
 	"github.com/cqmon/cqmon/internal/quota"
@@ -47,7 +48,7 @@ func cmdRequestIncrease(ctx context.Context, args []string, stdout, stderr io.Wr
 	if *instance != "" {
 		all, err := collect.DiscoverInstances(ctx, clients.Connect, *region)
 		if err != nil {
-			return fmt.Errorf("find instance %q: %s", *instance, awsapi.Reason(err))
+			return fmt.Errorf("find instance %q: %s", *instance, awserr.Reason(err))
 		}
 		for i := range all {
 			if all[i].ID == *instance || strings.EqualFold(all[i].Alias, *instance) {

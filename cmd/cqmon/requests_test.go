@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-
 	"github.com/cqmon/cqmon/internal/catalog"
 	"github.com/cqmon/cqmon/internal/quota"
 	"github.com/cqmon/cqmon/internal/sim"
@@ -235,7 +233,7 @@ func TestIAMPolicyForRequests(t *testing.T) {
 func seedUsersHistory(t *testing.T, db string) {
 	t.Helper()
 	ctx := context.Background()
-	s, err := store.OpenAll(ctx, []string{"local:" + db}, aws.Config{}, store.Options{})
+	s, err := store.OpenAll(ctx, []string{"local:" + db}, nil, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

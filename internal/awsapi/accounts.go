@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
+	"github.com/cqmon/cqmon/internal/awserr"
 	"github.com/cqmon/cqmon/internal/quota"
 )
 
@@ -61,7 +62,7 @@ type Caller struct {
 func (f *Factory) Caller(ctx context.Context) (Caller, error) {
 	out, err := f.For(f.stsRegion()).STS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
-		return Caller{}, fmt.Errorf("identify the caller: %s", Reason(err))
+		return Caller{}, fmt.Errorf("identify the caller: %s", awserr.Reason(err))
 	}
 	c := Caller{Account: aws.ToString(out.Account), Partition: "aws"}
 	if a, err := arn.Parse(aws.ToString(out.Arn)); err == nil {

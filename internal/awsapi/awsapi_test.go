@@ -2,7 +2,6 @@ package awsapi
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/connect"
+
+	"github.com/cqmon/cqmon/internal/awserr"
 )
 
 // connectServer answers ListUsers with an empty page; the first `throttle`
@@ -119,16 +120,18 @@ func TestThrottleIsRetriedAndCounted(t *testing.T) {
 	}
 }
 
+// TestClassifyAndReason: the errors of the factory's clients, retried or
+// not, are classified and worded.
 func TestClassifyAndReason(t *testing.T) {
 	tests := []struct {
 		name     string
 		throttle int32
 		deny     bool
-		kind     Kind
+		kind     awserr.Kind
 		reason   string
 	}{
-		{"access denied", 0, true, KindAccessDenied, "access denied: connect:ListUsers (AccessDeniedException: User is not authorized)"},
-		{"throttled after every retry", 100, false, KindThrottled, "throttled: connect:ListUsers (TooManyRequestsException, after retries)"},
+		{"access denied", 0, true, awserr.KindAccessDenied, "access denied: connect:ListUsers (AccessDeniedException: User is not authorized)"},
+		{"throttled after every retry", 100, false, awserr.KindThrottled, "throttled: connect:ListUsers (TooManyRequestsException, after retries)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -137,22 +140,13 @@ func TestClassifyAndReason(t *testing.T) {
 			if err == nil {
 				t.Fatal("ListUsers succeeded, want an error")
 			}
-			if got := Classify(err); got != tt.kind {
+			if got := awserr.Classify(err); got != tt.kind {
 				t.Errorf("Classify() = %q, want %q", got, tt.kind)
 			}
-			if got := Reason(err); got != tt.reason {
+			if got := awserr.Reason(err); got != tt.reason {
 				t.Errorf("Reason() = %q, want %q", got, tt.reason)
 			}
 		})
-	}
-	if got := Classify(fmt.Errorf("x: %w", ErrMalformed)); got != KindMalformed {
-		t.Errorf("Classify(ErrMalformed) = %q", got)
-	}
-	if got := Classify(context.Canceled); got != KindCanceled {
-		t.Errorf("Classify(Canceled) = %q", got)
-	}
-	if got := Classify(errors.New("connection reset")); got != KindTransient {
-		t.Errorf("Classify(plain) = %q", got)
 	}
 }
 

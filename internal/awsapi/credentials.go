@@ -7,6 +7,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials/ec2rolecreds"
+
+	"github.com/cqmon/cqmon/internal/awserr"
 )
 
 // ErrNoCredentials is returned by Factory.CheckCredentials when no source
@@ -34,7 +36,7 @@ func (f *Factory) CheckCredentials(ctx context.Context) error {
 	case err == nil:
 		return nil
 	case aws.IsCredentialsProvider(f.cfg.Credentials, (*ec2rolecreds.Provider)(nil)):
-		return fmt.Errorf("%w (the last source, the instance role, said: %s); %s", ErrNoCredentials, shortErr(err), CredentialSources)
+		return fmt.Errorf("%w (the last source, the instance role, said: %s); %s", ErrNoCredentials, awserr.Short(err), CredentialSources)
 	}
 	return fmt.Errorf("load AWS credentials: %w; %s", err, CredentialSources)
 }

@@ -16,6 +16,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/connect"
 	"github.com/aws/aws-sdk-go-v2/service/connectcases"
 	"github.com/aws/aws-sdk-go-v2/service/customerprofiles"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/servicequotas"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -45,6 +47,11 @@ type Options struct {
 	// simulator). Otherwise the SDK resolves endpoints, honouring
 	// AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>.
 	Endpoint string
+	// StoreEndpoint, when set, is the base endpoint of the DynamoDB and S3
+	// clients of the stores (tests). Otherwise the SDK resolves theirs,
+	// honouring AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>, even when
+	// Endpoint is set: the simulator keeps no history.
+	StoreEndpoint string
 	// StaticCredentials, when set, replace the credential chain and the
 	// shared config files are not read (used with the simulator, which
 	// needs no account, so a user's AWS_PROFILE cannot get in the way).
@@ -73,6 +80,10 @@ type Factory struct {
 
 	mu      sync.Mutex
 	clients map[string]*Clients
+
+	storeOnce sync.Once
+	dynamodb  *dynamodb.Client
+	s3        *s3.Client
 }
 
 // Clients are the service clients of one Region.
@@ -147,9 +158,40 @@ func NewFactory(ctx context.Context, opts Options) (*Factory, error) {
 	}, nil
 }
 
-// Config is the loaded AWS configuration, for the clients of sinks (S3,
-// DynamoDB) that are built elsewhere and do not spend Connect's budget.
+// Config is the loaded AWS configuration.
 func (f *Factory) Config() aws.Config { return f.cfg.Copy() }
+
+// DynamoDB returns the client of the DynamoDB store, in the default
+// Region, built on first use. The stores' clients are not paced: they do
+// not spend Connect's budget.
+func (f *Factory) DynamoDB() *dynamodb.Client {
+	f.storeOnce.Do(f.buildStoreClients)
+	return f.dynamodb
+}
+
+// S3 returns the client of the S3 store, in the default Region, built on
+// first use.
+func (f *Factory) S3() *s3.Client {
+	f.storeOnce.Do(f.buildStoreClients)
+	return f.s3
+}
+
+func (f *Factory) buildStoreClients() {
+	var base *string
+	if f.opts.StoreEndpoint != "" {
+		base = aws.String(f.opts.StoreEndpoint)
+	}
+	f.dynamodb = dynamodb.NewFromConfig(f.cfg, func(o *dynamodb.Options) { o.BaseEndpoint = orDefault(base, o.BaseEndpoint) })
+	f.s3 = s3.NewFromConfig(f.cfg, func(o *s3.Options) {
+		o.BaseEndpoint = orDefault(base, o.BaseEndpoint)
+		// Endpoints other than AWS's (moto, MinIO) seldom resolve
+		// bucket subdomains.
+		o.UsePathStyle = o.BaseEndpoint != nil
+		// Objects written without a checksum (legacy ones) are read
+		// unvalidated either way; the SDK would log each one.
+		o.DisableLogOutputChecksumValidationSkipped = true
+	})
+}
 
 // Region is the configured default Region ("" when none is configured).
 func (f *Factory) Region() string { return f.cfg.Region }

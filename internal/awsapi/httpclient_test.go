@@ -8,10 +8,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/cqmon/cqmon/internal/awserr"
 )
 
 // silentServer accepts connections and never answers on them.
@@ -45,14 +46,13 @@ func silentServer(t *testing.T) string {
 	return "http://" + ln.Addr().String()
 }
 
-// TestSilentEndpointTimesOut points the scan's clients, and a store's
-// client built from Factory.Config, at a server that never answers: each
+// TestSilentEndpointTimesOut points the scan's clients, and a store's, at a server that never answers: each
 // call ends with a timeout instead of waiting forever.
 func TestSilentEndpointTimesOut(t *testing.T) {
 	url := silentServer(t)
 	creds := credentials.NewStaticCredentialsProvider("AKID", "SECRET", "")
 	f, err := NewFactory(context.Background(), Options{
-		Region: "us-east-1", Endpoint: url, StaticCredentials: &creds,
+		Region: "us-east-1", Endpoint: url, StoreEndpoint: url, StaticCredentials: &creds,
 		MaxAttempts: 2, MaxBackoff: time.Millisecond,
 		Timeouts: Timeouts{ResponseHeader: 50 * time.Millisecond},
 	})
@@ -62,8 +62,7 @@ func TestSilentEndpointTimesOut(t *testing.T) {
 	_, err = f.For("us-east-1").STS.GetCallerIdentity(context.Background(), &sts.GetCallerIdentityInput{})
 	checkTimeout(t, "sts", err)
 
-	ddb := dynamodb.NewFromConfig(f.Config(), func(o *dynamodb.Options) { o.BaseEndpoint = aws.String(url) })
-	_, err = ddb.ListTables(context.Background(), &dynamodb.ListTablesInput{})
+	_, err = f.DynamoDB().ListTables(context.Background(), &dynamodb.ListTablesInput{})
 	checkTimeout(t, "dynamodb", err)
 }
 
@@ -73,7 +72,7 @@ func checkTimeout(t *testing.T, name string, err error) {
 	if !errors.As(err, &ne) || !ne.Timeout() {
 		t.Errorf("%s: error = %v, want a network timeout", name, err)
 	}
-	if k := Classify(err); k != KindTransient {
-		t.Errorf("%s: kind = %q, want %q", name, k, KindTransient)
+	if k := awserr.Classify(err); k != awserr.KindTransient {
+		t.Errorf("%s: kind = %q, want %q", name, k, awserr.KindTransient)
 	}
 }

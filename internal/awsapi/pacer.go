@@ -1,7 +1,8 @@
 // Package awsapi is the one place where cqmon's AWS calls are shaped:
 // clients are built here, every call is paced through a per-operation
-// token bucket, retried by the SDK's standard retryer, counted, and its
-// failure classified. Collectors never sleep or retry by themselves.
+// token bucket, retried by the SDK's standard retryer and counted (package
+// awserr classifies the failures). Collectors never sleep or retry by
+// themselves.
 package awsapi
 
 import (
@@ -13,9 +14,10 @@ import (
 	"time"
 
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/smithy-go/middleware"
 	"golang.org/x/time/rate"
+
+	"github.com/cqmon/cqmon/internal/awserr"
 )
 
 // Rates, in requests per second, that AWS documents for the calls cqmon
@@ -335,8 +337,6 @@ func (p *Pacer) Stats() []OpStats {
 	return out
 }
 
-var throttles = retry.IsErrorThrottles(retry.DefaultThrottles)
-
 // backoffFloor is the lowest fraction of its budget an operation is slowed
 // to after throttling responses.
 const backoffFloor = 0.125
@@ -361,7 +361,7 @@ func (p *Pacer) HandleFinalize(ctx context.Context, in middleware.FinalizeInput,
 	st.Calls++
 	if err != nil {
 		st.Errors++
-		if throttles.IsErrorThrottle(err).Bool() {
+		if awserr.IsThrottle(err) {
 			st.Throttled++
 			floor := rate.Limit(p.rateOf(region, service, op) * p.shareOf(region+"/"+service+"/"+op) * backoffFloor)
 			if l := b.Limit() / 2; l >= floor {

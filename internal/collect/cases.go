@@ -10,7 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/connectcases"
 	casetypes "github.com/aws/aws-sdk-go-v2/service/connectcases/types"
 
-	"github.com/cqmon/cqmon/internal/awsapi"
+	"github.com/cqmon/cqmon/internal/awserr"
 	"github.com/cqmon/cqmon/internal/quota"
 )
 
@@ -145,7 +145,7 @@ func casesOptions(ctx context.Context, env *Env, g *gate, fields quota.Measureme
 	}
 	if len(options) > casesMaxOptionFields {
 		return quota.Measurement{Err: fmt.Errorf("%w: %d single-select fields would take one ListFieldOptions call each, more than the %d cqmon reads",
-			awsapi.ErrSkipped, len(options), casesMaxOptionFields)}
+			awserr.ErrSkipped, len(options), casesMaxOptionFields)}
 	}
 	// A parent's id is its index in options: field ids are unique only
 	// within their domain.

@@ -12,7 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 
-	"github.com/cqmon/cqmon/internal/awsapi"
+	"github.com/cqmon/cqmon/internal/awserr"
 	"github.com/cqmon/cqmon/internal/quota"
 )
 
@@ -80,7 +80,7 @@ func readPeaks(ctx context.Context, api MetricsAPI, qs []metricQuery, start, end
 			for _, r := range out.MetricDataResults {
 				var idx int
 				if _, err := fmt.Sscanf(aws.ToString(r.Id), "q%d", &idx); err != nil || idx < lo || idx >= hi {
-					return nil, fmt.Errorf("%w: GetMetricData result id %q was not asked for", awsapi.ErrMalformed, aws.ToString(r.Id))
+					return nil, fmt.Errorf("%w: GetMetricData result id %q was not asked for", awserr.ErrMalformed, aws.ToString(r.Id))
 				}
 				p := &peaks[idx]
 				for _, v := range r.Values {

@@ -9,7 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/connect"
 	"github.com/aws/aws-sdk-go-v2/service/connect/types"
 
-	"github.com/cqmon/cqmon/internal/awsapi"
+	"github.com/cqmon/cqmon/internal/awserr"
 )
 
 // The listings of the Connect families in connect_parents.go: for each
@@ -37,7 +37,7 @@ func routingProfileParents() boundedPage {
 		}
 		ps, bs, next, err := searchRoutingProfileParents(ctx, c, id, tok)
 		if err != nil && tok == nil {
-			if k := awsapi.Classify(err); k == awsapi.KindNotInRegion || k == awsapi.KindInvalid {
+			if k := awserr.Classify(err); k == awserr.KindNotInRegion || k == awserr.KindInvalid {
 				return list(ctx, c, id, nil)
 			}
 		}
@@ -256,7 +256,7 @@ func overrideTotal(ctx context.Context, c ConnectAPI, id string) (int, string, e
 		return 0, "", err
 	}
 	if out.ApproximateTotalCount == nil {
-		return 0, "", fmt.Errorf("%w: SearchHoursOfOperationOverrides without ApproximateTotalCount", awsapi.ErrMalformed)
+		return 0, "", fmt.Errorf("%w: SearchHoursOfOperationOverrides without ApproximateTotalCount", awserr.ErrMalformed)
 	}
 	n := int(*out.ApproximateTotalCount)
 	return n, fmt.Sprintf("the instance has about %d overrides in all", n), nil
@@ -276,7 +276,7 @@ func predefinedValueTotal(ctx context.Context, c ConnectAPI, id string) (int, st
 		for _, a := range out.PredefinedAttributes {
 			list, ok := a.Values.(*types.PredefinedAttributeValuesMemberStringList)
 			if !ok {
-				return 0, nil, fmt.Errorf("%w: predefined attribute %q without a string list of values", awsapi.ErrMalformed, aws.ToString(a.Name))
+				return 0, nil, fmt.Errorf("%w: predefined attribute %q without a string list of values", awserr.ErrMalformed, aws.ToString(a.Name))
 			}
 			values += len(list.Value)
 		}

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/cqmon/cqmon/internal/awsapi"
+	"github.com/cqmon/cqmon/internal/awserr"
 	"github.com/cqmon/cqmon/internal/quota"
 )
 
@@ -73,7 +73,7 @@ type Family struct {
 }
 
 // errRepeatedToken marks a pagination that would never end.
-var errRepeatedToken = fmt.Errorf("%w: NextToken repeated", awsapi.ErrMalformed)
+var errRepeatedToken = fmt.Errorf("%w: NextToken repeated", awserr.ErrMalformed)
 
 // pageFunc fetches one page: how many items it held and the next token.
 type pageFunc func(ctx context.Context, c ConnectAPI, instanceID string, token *string) (int, *string, error)

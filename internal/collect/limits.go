@@ -13,7 +13,7 @@ import (
 	"github.com/aws/smithy-go"
 	"golang.org/x/sync/errgroup"
 
-	"github.com/cqmon/cqmon/internal/awsapi"
+	"github.com/cqmon/cqmon/internal/awserr"
 	"github.com/cqmon/cqmon/internal/quota"
 )
 
@@ -120,11 +120,11 @@ func serviceAbsent(err error) bool {
 func checkEntry(svc string, q sqtypes.ServiceQuota) error {
 	switch {
 	case q.QuotaCode == nil || *q.QuotaCode == "":
-		return fmt.Errorf("%w: a %s quota without a quota code", awsapi.ErrMalformed, svc)
+		return fmt.Errorf("%w: a %s quota without a quota code", awserr.ErrMalformed, svc)
 	case q.Value == nil:
-		return fmt.Errorf("%w: %s/%s without a value", awsapi.ErrMalformed, svc, *q.QuotaCode)
+		return fmt.Errorf("%w: %s/%s without a value", awserr.ErrMalformed, svc, *q.QuotaCode)
 	case math.IsNaN(*q.Value) || math.IsInf(*q.Value, 0) || *q.Value < 0:
-		return fmt.Errorf("%w: %s/%s has the value %v", awsapi.ErrMalformed, svc, *q.QuotaCode, *q.Value)
+		return fmt.Errorf("%w: %s/%s has the value %v", awserr.ErrMalformed, svc, *q.QuotaCode, *q.Value)
 	}
 	return nil
 }
@@ -220,7 +220,7 @@ func (l *Limits) askPerInstance(ctx context.Context, api QuotasAPI, svc string, 
 				var q *sqtypes.ServiceQuota
 				if err == nil {
 					if q = out.Quota; q == nil {
-						err = fmt.Errorf("%w: no quota in the answer", awsapi.ErrMalformed)
+						err = fmt.Errorf("%w: no quota in the answer", awserr.ErrMalformed)
 					} else {
 						err = checkEntry(svc, *q)
 					}
@@ -308,7 +308,7 @@ func (l *Limits) unread(d quota.Definition, what string, err error) quota.Limit 
 	} else if d.Default != nil {
 		fallback = "the documented default " + quota.FormatNumber(*d.Default)
 	}
-	msg := fmt.Sprintf("Service Quotas could not give %s (%s)", what, awsapi.Reason(err))
+	msg := fmt.Sprintf("Service Quotas could not give %s (%s)", what, awserr.Reason(err))
 	if fallback != "" {
 		msg += "; " + fallback + " may not be the applied limit, so it is not used"
 	}

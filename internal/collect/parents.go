@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/cqmon/cqmon/internal/awsapi"
+	"github.com/cqmon/cqmon/internal/awserr"
 	"github.com/cqmon/cqmon/internal/quota"
 )
 
@@ -51,7 +51,7 @@ func largest(ctx context.Context, env *Env, what string, total int, parents []pa
 	}
 	if env.MaxParents > 0 && total > env.MaxParents {
 		return all(quota.Measurement{Err: fmt.Errorf("%w: %d %s would take one call each, more than the %d allowed (--max-parents)",
-			awsapi.ErrSkipped, total, what, env.MaxParents)})
+			awserr.ErrSkipped, total, what, env.MaxParents)})
 	}
 	if len(parents) == 0 {
 		return all(quota.Measurement{Value: 0, Note: fmt.Sprintf("no %s, so nothing counts against this quota", what)})

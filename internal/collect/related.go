@@ -3,7 +3,7 @@ package collect
 import (
 	"sync"
 
-	"github.com/cqmon/cqmon/internal/awsapi"
+	"github.com/cqmon/cqmon/internal/awserr"
 	"github.com/cqmon/cqmon/internal/quota"
 )
 
@@ -32,8 +32,8 @@ func newGate(anyFirst bool) *gate { return &gate{anyFirst: anyFirst, ops: map[st
 // refusal reports whether err says the service will not answer in this
 // Region at all: not enabled, not offered here, or not permitted.
 func refusal(err error) bool {
-	switch awsapi.Classify(err) {
-	case awsapi.KindNotEnabled, awsapi.KindNotInRegion, awsapi.KindAccessDenied:
+	switch awserr.Classify(err) {
+	case awserr.KindNotEnabled, awserr.KindNotInRegion, awserr.KindAccessDenied:
 		return true
 	}
 	return false
@@ -56,10 +56,10 @@ func (g *gate) call(op string, fn func() error) error {
 	first := !g.decided
 	g.decided = true
 	switch {
-	case err == nil || awsapi.Classify(err) == awsapi.KindCanceled:
+	case err == nil || awserr.Classify(err) == awserr.KindCanceled:
 	case first && (g.anyFirst || refusal(err)):
 		g.service = err
-	case awsapi.Classify(err) == awsapi.KindAccessDenied:
+	case awserr.Classify(err) == awserr.KindAccessDenied:
 		g.ops[op] = err
 	}
 	return err

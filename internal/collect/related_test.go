@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cqmon/cqmon/internal/awsapi"
+	"github.com/cqmon/cqmon/internal/awserr"
 	"github.com/cqmon/cqmon/internal/quota"
 	"github.com/cqmon/cqmon/internal/sim"
 	"github.com/cqmon/cqmon/internal/sim/simtest"
@@ -76,7 +77,7 @@ type got struct {
 
 func short(m quota.Measurement) got {
 	if m.Err != nil {
-		return got{Reason: awsapi.Reason(m.Err)}
+		return got{Reason: awserr.Reason(m.Err)}
 	}
 	return got{Value: m.Value, Parent: m.Parent}
 }

@@ -8,8 +8,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
-	"github.com/cqmon/cqmon/internal/awsapi"
 	"github.com/cqmon/cqmon/internal/awsapi/voiceid"
+	"github.com/cqmon/cqmon/internal/awserr"
 	"github.com/cqmon/cqmon/internal/quota"
 )
 
@@ -82,7 +82,7 @@ func voiceIDFamily() Family {
 			})
 			if err != nil {
 				m := quota.Measurement{Err: fmt.Errorf("list Voice ID domains: %w", err)}
-				if awsapi.Classify(err) != awsapi.KindAccessDenied {
+				if awserr.Classify(err) != awserr.KindAccessDenied {
 					m.Note = voiceIDEndOfSupport
 				}
 				return allFailed(measures, m)

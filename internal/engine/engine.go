@@ -16,6 +16,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/cqmon/cqmon/internal/awsapi"
+	"github.com/cqmon/cqmon/internal/awserr"
 	"github.com/cqmon/cqmon/internal/catalog"
 	"github.com/cqmon/cqmon/internal/quota"
 )
@@ -95,14 +96,14 @@ func (e *Engine) scanAccount(ctx context.Context, t Target, regions []string, st
 	if err := t.Factory.Credentials(ctx); err != nil {
 		// Listed in the run's errors too, for the table of a run of one
 		// account, which has no accounts section.
-		ar.status.Status, ar.status.Reason = quota.AccountError, "credentials: "+awsapi.Reason(err)
+		ar.status.Status, ar.status.Reason = quota.AccountError, "credentials: "+awserr.Reason(err)
 		ar.errors = append(ar.errors, quota.RunError{Scope: "account", Message: ar.status.Reason})
 		return ar
 	}
 	if ar.status.AccountID == "" {
 		id, err := t.Factory.For(regions[0]).STS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 		if err != nil {
-			ar.errors = append(ar.errors, quota.RunError{Scope: "account", Message: "identify account: " + awsapi.Reason(err)})
+			ar.errors = append(ar.errors, quota.RunError{Scope: "account", Message: "identify account: " + awserr.Reason(err)})
 		} else {
 			ar.status.AccountID = aws.ToString(id.Account)
 		}

@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/cqmon/cqmon/internal/awsapi"
+	"github.com/cqmon/cqmon/internal/awserr"
 	"github.com/cqmon/cqmon/internal/collect"
 	"github.com/cqmon/cqmon/internal/quota"
 )
@@ -76,7 +76,7 @@ func measurement(got map[collect.Target]quota.Measurement, t collect.Target) quo
 		return quota.Measurement{Err: fmt.Errorf("no collector produced %s", t.Measure)}
 	}
 	if m.Err != nil {
-		m.Err = errors.New(awsapi.Reason(m.Err))
+		m.Err = errors.New(awserr.Reason(m.Err))
 	}
 	return m
 }

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/cqmon/cqmon/internal/awsapi"
+	"github.com/cqmon/cqmon/internal/awserr"
 	"github.com/cqmon/cqmon/internal/collect"
 	"github.com/cqmon/cqmon/internal/quota"
 )
@@ -39,7 +40,7 @@ func (e *Engine) scanRegion(ctx context.Context, region string, now time.Time) r
 	// Discover.
 	all, err := collect.DiscoverInstances(ctx, clients.Connect, region)
 	if err != nil {
-		return regionResult{errors: []quota.RunError{{Region: region, Scope: "discovery", Message: "list instances: " + awsapi.Reason(err)}}}
+		return regionResult{errors: []quota.RunError{{Region: region, Scope: "discovery", Message: "list instances: " + awserr.Reason(err)}}}
 	}
 	var active []quota.Instance
 	for _, in := range all {
@@ -91,7 +92,7 @@ func (e *Engine) readLimits(ctx context.Context, clients *awsapi.Clients, region
 	limits, problems := collect.LoadLimits(ctx, clients.ServiceQuotas, defs, active, e.Config.Concurrency)
 	rl.limits = limits
 	for _, p := range problems {
-		rl.errors = append(rl.errors, quota.RunError{Region: region, Scope: "limits", Message: p.ServiceCode + ": " + awsapi.Reason(p.Err)})
+		rl.errors = append(rl.errors, quota.RunError{Region: region, Scope: "limits", Message: p.ServiceCode + ": " + awserr.Reason(p.Err)})
 	}
 	for _, d := range limits.VerifiedCodes(defs) {
 		rl.verified = append(rl.verified, d.Key)
@@ -119,7 +120,7 @@ func (e *Engine) readLimits(ctx context.Context, clients *awsapi.Clients, region
 	requests, requestProblems := collect.LoadRequests(ctx, clients.ServiceQuotas, limits.Answered(quota.ServiceCodes(defs)), now)
 	rl.requests = requests
 	for _, p := range requestProblems {
-		rl.errors = append(rl.errors, quota.RunError{Region: region, Scope: "increase requests", Message: p.ServiceCode + ": " + awsapi.Reason(p.Err)})
+		rl.errors = append(rl.errors, quota.RunError{Region: region, Scope: "increase requests", Message: p.ServiceCode + ": " + awserr.Reason(p.Err)})
 	}
 	return rl
 }

@@ -13,6 +13,7 @@ import (
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 
 	"github.com/cqmon/cqmon/internal/awsapi"
+	"github.com/cqmon/cqmon/internal/awserr"
 	"github.com/cqmon/cqmon/internal/engine"
 	"github.com/cqmon/cqmon/internal/quota"
 )
@@ -207,7 +208,7 @@ func ListOrganization(ctx context.Context, api OrgAPI, ous []string) ([]orgtypes
 		for p.HasMorePages() {
 			page, err := p.NextPage(ctx)
 			if err != nil {
-				return nil, fmt.Errorf("org: list accounts: %s", awsapi.Reason(err))
+				return nil, fmt.Errorf("org: list accounts: %s", awserr.Reason(err))
 			}
 			all = append(all, page.Accounts...)
 		}
@@ -225,7 +226,7 @@ func ListOrganization(ctx context.Context, api OrgAPI, ous []string) ([]orgtypes
 			for p.HasMorePages() {
 				page, err := p.NextPage(ctx)
 				if err != nil {
-					return nil, fmt.Errorf("org-ou: list accounts of %s: %s", ou, awsapi.Reason(err))
+					return nil, fmt.Errorf("org-ou: list accounts of %s: %s", ou, awserr.Reason(err))
 				}
 				all = append(all, page.Accounts...)
 			}
@@ -233,7 +234,7 @@ func ListOrganization(ctx context.Context, api OrgAPI, ous []string) ([]orgtypes
 			for c.HasMorePages() {
 				page, err := c.NextPage(ctx)
 				if err != nil {
-					return nil, fmt.Errorf("org-ou: list units under %s: %s", ou, awsapi.Reason(err))
+					return nil, fmt.Errorf("org-ou: list units under %s: %s", ou, awserr.Reason(err))
 				}
 				for _, ch := range page.Children {
 					queue = append(queue, aws.ToString(ch.Id))

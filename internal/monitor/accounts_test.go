@@ -27,7 +27,9 @@ func orgRunner(t *testing.T, stores []string, stdout *bytes.Buffer, change ...fu
 	for _, c := range change {
 		c(sc)
 	}
-	f := simtest.Connect(t, sim.New(sc, sim.WithClock(func() time.Time { return testNow })), simtest.Options("us-east-1"))
+	o := simtest.Options("us-east-1")
+	o.StoreEndpoint = storeEndpoint(t, stores)
+	f := simtest.Connect(t, sim.New(sc, sim.WithClock(func() time.Time { return testNow })), o)
 	spec, _ := alert.ParseSpec("stdout")
 	return &Runner{Factory: f, Catalog: catalog.Default(), Options: Options{
 		Engine: engine.DefaultConfig(), Stores: stores, Notify: []alert.Spec{spec}, Alert: alert.DefaultConfig(),
@@ -78,7 +80,7 @@ func TestRunItem(t *testing.T) {
 		t.Errorf("denied item: %v, report %+v; want an incomplete run naming AccessDenied and no report", err, rep)
 	}
 
-	s, err := store.Open(ctx, db, r.Factory.Config(), store.Options{ReadOnly: true})
+	s, err := store.Open(ctx, db, r.Factory, store.Options{ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,7 +142,7 @@ func TestAccountsAlertMemory(t *testing.T) {
 	if n := sum.AlertsSent["alert"] + sum.AlertsSent["reminder"]; n != 0 {
 		t.Errorf("second run sent %v:\n%s", sum.AlertsSent, out.String())
 	}
-	s, err := store.Open(ctx, db, r.Factory.Config(), store.Options{ReadOnly: true})
+	s, err := store.Open(ctx, db, r.Factory, store.Options{ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-
 	"github.com/cqmon/cqmon/internal/catalog"
 	"github.com/cqmon/cqmon/internal/quota"
 	"github.com/cqmon/cqmon/internal/store"
@@ -44,7 +42,7 @@ func BenchmarkForecast(b *testing.B) {
 	cat := catalog.Default()
 	ctx := context.Background()
 	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
-	st, err := store.Open(ctx, "local:"+filepath.Join(b.TempDir(), "h.db"), aws.Config{}, store.Options{})
+	st, err := store.Open(ctx, "local:"+filepath.Join(b.TempDir(), "h.db"), nil, store.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -203,7 +203,7 @@ func (r *Runner) run(ctx context.Context, start time.Time, runID, caller, item s
 	if len(r.Options.Stores) > 0 {
 		// A store that cannot be opened is a store error of this run; the
 		// others are still written and still hold the alert memory.
-		multi, err := store.OpenAll(ctx, r.Options.Stores, r.Factory.Config(), r.Options.StoreOptions)
+		multi, err := store.OpenAll(ctx, r.Options.Stores, r.Factory, r.Options.StoreOptions)
 		if err != nil {
 			for _, e := range splitJoined(err) {
 				rep.Errors = append(rep.Errors, quota.RunError{Scope: "store", Message: e.Error()})

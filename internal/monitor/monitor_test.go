@@ -38,15 +38,27 @@ func scenario(t *testing.T) *sim.Scenario {
 // runnerOf scans sc in the simulator.
 func runnerOf(t *testing.T, sc *sim.Scenario, stores []string, stdout *bytes.Buffer) *Runner {
 	t.Helper()
-	f := simtest.Connect(t, sim.New(sc, sim.WithClock(func() time.Time { return testNow })), simtest.Options("us-east-1"))
+	o := simtest.Options("us-east-1")
+	o.StoreEndpoint = storeEndpoint(t, stores)
+	f := simtest.Connect(t, sim.New(sc, sim.WithClock(func() time.Time { return testNow })), o)
 	cfg := engine.DefaultConfig()
 	cfg.Regions = []string{"us-east-1"}
 	spec, _ := alert.ParseSpec("stdout")
 	return &Runner{Factory: f, Catalog: catalog.Default(), Options: Options{
 		Engine: cfg, Stores: stores, Notify: []alert.Spec{spec}, Alert: alert.DefaultConfig(),
 		Stdout: stdout, Now: func() time.Time { return testNow },
-		StoreOptions: store.Options{Endpoint: mototest.URL(t)},
 	}}
+}
+
+// storeEndpoint is moto's address when a store of specs is in AWS.
+func storeEndpoint(t *testing.T, specs []string) string {
+	t.Helper()
+	for _, spec := range specs {
+		if sp, err := store.ParseSpec(spec); err == nil && sp.NeedsAWS() {
+			return mototest.URL(t)
+		}
+	}
+	return ""
 }
 
 func TestRunStoresAndAlertsOnce(t *testing.T) {
@@ -83,7 +95,7 @@ func TestRunStoresAndAlertsOnce(t *testing.T) {
 		t.Errorf("second run made %d calls by its summary, first %d: want this run's own", sum.APICalls, first)
 	}
 
-	s, err := store.Open(context.Background(), db, r.Factory.Config(), store.Options{ReadOnly: true})
+	s, err := store.Open(context.Background(), db, r.Factory, store.Options{ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}

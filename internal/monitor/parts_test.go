@@ -65,7 +65,7 @@ func accountRecords(t *testing.T, r *Runner, specs []string) map[string][]string
 	ctx := context.Background()
 	out := map[string][]string{}
 	for _, spec := range specs {
-		s, err := store.Open(ctx, spec, r.Factory.Config(), store.Options{Endpoint: mototest.URL(t), ReadOnly: true})
+		s, err := store.Open(ctx, spec, r.Factory, store.Options{ReadOnly: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -111,7 +111,6 @@ func TestAccountsKeepTheirOwnRecords(t *testing.T) {
 	specs, keys := sharedStores(t)
 	var out bytes.Buffer
 	r := orgRunner(t, specs, &out)
-	r.Options.StoreOptions.Endpoint = mototest.URL(t)
 	r.Options.Engine.Regions = []string{"us-east-1"}
 	r.Options.Accounts = Accounts{IDs: []string{"222222222222", "666666666666"}, ExternalID: "k3y-0rg"}
 	rep, sum, err := r.Run(context.Background())
@@ -153,7 +152,6 @@ func TestItemsKeepTheirOwnRecords(t *testing.T) {
 	specs, keys := sharedStores(t)
 	var out bytes.Buffer
 	r := orgRunner(t, specs, &out)
-	r.Options.StoreOptions.Endpoint = mototest.URL(t)
 	var lines []string
 	for _, it := range []Item{
 		{AccountID: "222222222222", Region: "us-east-1", ExternalID: "k3y-0rg"},
@@ -199,7 +197,6 @@ func TestOwnAccountKeepsTheLambdasLayout(t *testing.T) {
 		specs, keys := sharedStores(t)
 		var out bytes.Buffer
 		r := orgRunner(t, specs[:1], &out)
-		r.Options.StoreOptions.Endpoint = mototest.URL(t)
 		r.Options.Engine.Regions = []string{"us-east-1"}
 		r.Options.Accounts = accounts
 		if _, sum, err := r.Run(context.Background()); err != nil {

@@ -21,6 +21,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
 
 // Region is the Region tests use with moto.
@@ -108,6 +110,30 @@ func Config(t testing.TB) aws.Config {
 	}
 	return cfg
 }
+
+// StoreClients are the DynamoDB and S3 clients of the stores, pointed at
+// moto; they satisfy store.Clients.
+type StoreClients struct {
+	dynamodb *dynamodb.Client
+	s3       *s3.Client
+}
+
+// Clients returns the stores' clients pointed at moto (S3 addressing
+// buckets by path, as moto needs).
+func Clients(t testing.TB) StoreClients {
+	t.Helper()
+	url, cfg := URL(t), Config(t)
+	return StoreClients{
+		dynamodb: dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) { o.BaseEndpoint = aws.String(url) }),
+		s3:       s3.NewFromConfig(cfg, func(o *s3.Options) { o.BaseEndpoint, o.UsePathStyle = aws.String(url), true }),
+	}
+}
+
+// DynamoDB returns the DynamoDB client.
+func (c StoreClients) DynamoDB() *dynamodb.Client { return c.dynamodb }
+
+// S3 returns the S3 client.
+func (c StoreClients) S3() *s3.Client { return c.s3 }
 
 // Main runs a package's tests and then stops the moto server this package
 // started, if any. Call it from TestMain.

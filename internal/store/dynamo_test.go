@@ -30,13 +30,13 @@ func unique(prefix string) string {
 // store on it.
 func newTable(t *testing.T) (*DynamoDB, *dynamodb.Client) {
 	t.Helper()
-	url, cfg := mototest.URL(t), mototest.Config(t)
-	client := dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) { o.BaseEndpoint = aws.String(url) })
+	clients := mototest.Clients(t)
+	client := clients.DynamoDB()
 	name := unique("cqmon-history")
 	if _, err := client.CreateTable(context.Background(), TableDefinition(name)); err != nil {
 		t.Fatalf("create table: %v", err)
 	}
-	st, err := Open(context.Background(), "dynamodb:"+name, cfg, Options{Endpoint: url})
+	st, err := Open(context.Background(), "dynamodb:"+name, clients, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

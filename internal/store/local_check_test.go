@@ -7,8 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
 )
 
 // damagedCopies writes a history file with a few runs, then copies of it
@@ -54,7 +52,7 @@ func TestLocalDamagedFile(t *testing.T) {
 	for name, path := range damagedCopies(t) {
 		for _, readOnly := range []bool{false, true} {
 			t.Run(name, func(t *testing.T) {
-				st, err := Open(context.Background(), "local:"+path, aws.Config{}, Options{ReadOnly: readOnly})
+				st, err := Open(context.Background(), "local:"+path, nil, Options{ReadOnly: readOnly})
 				if err == nil {
 					st.Close()
 					t.Fatalf("Open(ReadOnly: %v) accepted a damaged file", readOnly)
@@ -72,7 +70,7 @@ func TestLocalDamagedFile(t *testing.T) {
 func TestOpenAllKeepsTheOtherStores(t *testing.T) {
 	damaged := damagedCopies(t)["truncated at 100000 bytes"]
 	good := filepath.Join(t.TempDir(), "good.db")
-	m, err := OpenAll(context.Background(), []string{"local:" + damaged, "local:" + good}, aws.Config{}, Options{})
+	m, err := OpenAll(context.Background(), []string{"local:" + damaged, "local:" + good}, nil, Options{})
 	if err == nil || !strings.Contains(err.Error(), damaged) || strings.Contains(err.Error(), good) {
 		t.Fatalf("OpenAll() error = %v, want one naming %s only", err, damaged)
 	}

@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -27,7 +26,7 @@ func TestLocalHeldLockNamesFileAndHolder(t *testing.T) {
 	defer func(d time.Duration) { lockWait = d }(lockWait)
 	lockWait = 50 * time.Millisecond
 
-	_, err = Open(context.Background(), "local:"+path, aws.Config{}, Options{})
+	_, err = Open(context.Background(), "local:"+path, nil, Options{})
 	if err == nil {
 		t.Fatal("Open() succeeded while another handle holds the lock")
 	}
@@ -45,7 +44,7 @@ func TestLocalEmptyFileHasNoHistory(t *testing.T) {
 	if err := os.WriteFile(path, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	_, err := Open(context.Background(), "local:"+path, aws.Config{}, Options{ReadOnly: true})
+	_, err := Open(context.Background(), "local:"+path, nil, Options{ReadOnly: true})
 	if want := "store local:" + path + ": the file is empty: no history yet (a run writes it)"; err == nil || err.Error() != want {
 		t.Errorf("Open() error = %v, want %q", err, want)
 	}

@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/google/go-cmp/cmp"
 	bolt "go.etcd.io/bbolt"
 )
@@ -14,7 +13,7 @@ import (
 func openTestLocal(t *testing.T, opts Options) (*Local, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "state", "cqmon", "history.db")
-	st, err := Open(context.Background(), "local:"+path, aws.Config{}, opts)
+	st, err := Open(context.Background(), "local:"+path, nil, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +69,7 @@ func TestLocalReopensAndReadsOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	l.Close()
-	ro, err := Open(ctx, "local:"+path, aws.Config{}, Options{ReadOnly: true})
+	ro, err := Open(ctx, "local:"+path, nil, Options{ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +85,7 @@ func TestLocalReopensAndReadsOnly(t *testing.T) {
 
 func TestLocalReadOnlyMissingFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "none.db")
-	_, err := Open(context.Background(), "local:"+path, aws.Config{}, Options{ReadOnly: true})
+	_, err := Open(context.Background(), "local:"+path, nil, Options{ReadOnly: true})
 	want := "store local:" + path + ": no history yet (a run writes it)"
 	if err == nil || err.Error() != want {
 		t.Errorf("got %v, want %q", err, want)
@@ -105,13 +104,13 @@ func TestOpenRejects(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Open(context.Background(), tc.spec, aws.Config{}, tc.opts)
+			_, err := Open(context.Background(), tc.spec, nil, tc.opts)
 			if err == nil || err.Error() != tc.want {
 				t.Errorf("Open(%q): %v, want %q", tc.spec, err, tc.want)
 			}
 		})
 	}
-	if _, err := OpenAll(context.Background(), nil, aws.Config{}, Options{}); err == nil {
+	if _, err := OpenAll(context.Background(), nil, nil, Options{}); err == nil {
 		t.Error("OpenAll with no spec succeeded")
 	}
 }

@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/cqmon/cqmon/internal/awsapi"
+	"github.com/cqmon/cqmon/internal/awserr"
 	"github.com/cqmon/cqmon/internal/quota"
 )
 
@@ -124,8 +124,8 @@ func (m *Multi) retry(ctx context.Context, write func() error) error {
 // retryable reports whether trying again may help: not when the table or
 // bucket is missing, access is denied, or the request is invalid.
 func retryable(err error) bool {
-	switch awsapi.Classify(err) {
-	case awsapi.KindAccessDenied, awsapi.KindNotEnabled, awsapi.KindInvalid, awsapi.KindCanceled:
+	switch awserr.Classify(err) {
+	case awserr.KindAccessDenied, awserr.KindNotEnabled, awserr.KindInvalid, awserr.KindCanceled:
 		return false
 	}
 	return !errors.Is(err, errTooLarge)

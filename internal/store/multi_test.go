@@ -18,7 +18,7 @@ func TestMultiOneSinkFails(t *testing.T) {
 	ctx := context.Background()
 	good, client := newBucket(t, Options{})
 	local, _ := openTestLocal(t, Options{})
-	missing, err := Open(ctx, "dynamodb:"+unique("cqmon-missing"), mototest.Config(t), Options{Endpoint: mototest.URL(t)})
+	missing, err := Open(ctx, "dynamodb:"+unique("cqmon-missing"), mototest.Clients(t), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/google/go-cmp/cmp"
@@ -23,14 +22,13 @@ import (
 // prefix "cqmon/".
 func newBucket(t *testing.T, opts Options) (*S3, *s3.Client) {
 	t.Helper()
-	url, cfg := mototest.URL(t), mototest.Config(t)
-	client := s3.NewFromConfig(cfg, func(o *s3.Options) { o.BaseEndpoint, o.UsePathStyle = aws.String(url), true })
+	clients := mototest.Clients(t)
+	client := clients.S3()
 	name := unique("cqmon-history")
 	if _, err := client.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String(name)}); err != nil {
 		t.Fatalf("create bucket: %v", err)
 	}
-	opts.Endpoint = url
-	st, err := Open(context.Background(), "s3://"+name+"/cqmon", cfg, opts)
+	st, err := Open(context.Background(), "s3://"+name+"/cqmon", clients, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,37 +140,6 @@ func TestParseRunKey(t *testing.T) {
 		o, ok := parseRunKey(tc.key)
 		if ok != tc.ok || o.instance != tc.instance || o.legacy != tc.legacy {
 			t.Errorf("parseRunKey(%q) = %q, %v, legacy %v; want %q, %v, legacy %v", tc.key, o.instance, ok, o.legacy, tc.instance, tc.ok, tc.legacy)
-		}
-	}
-}
-
-// TestOpenThroughStandardEndpointVariable opens both AWS backends with no
-// Endpoint option: the SDK takes moto's address from AWS_ENDPOINT_URL, and
-// S3 then addresses the bucket by path.
-func TestOpenThroughStandardEndpointVariable(t *testing.T) {
-	url := mototest.URL(t)
-	bucket, _ := newBucket(t, Options{})
-	table, _ := newTable(t)
-	for k, v := range map[string]string{"AWS_ENDPOINT_URL": url, "AWS_ACCESS_KEY_ID": "testing",
-		"AWS_SECRET_ACCESS_KEY": "testing", "AWS_REGION": mototest.Region, "AWS_PROFILE": "", "AWS_CONFIG_FILE": "/dev/null"} {
-		t.Setenv(k, v)
-	}
-	ctx := context.Background()
-	cfg, err := config.LoadDefaultConfig(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := OpenAll(ctx, []string{table.String(), bucket.String()}, cfg, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := m.WriteRun(ctx, fixture(0)); err != nil {
-		t.Fatal(err)
-	}
-	for _, st := range m.Stores() {
-		runs, err := st.Runs(ctx, Query{})
-		if err != nil || len(runs) != 3 {
-			t.Errorf("%s: %d runs, %v; want 3", st, len(runs), err)
 		}
 	}
 }

@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
@@ -50,10 +49,6 @@ type Options struct {
 	Retention time.Duration
 	// KMSKeyID, when set, encrypts S3 objects with SSE-KMS and this key.
 	KMSKeyID string
-	// Endpoint, when set, is the base endpoint of the DynamoDB and S3
-	// clients (tests). Otherwise the SDK resolves it, honouring
-	// AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>.
-	Endpoint string
 	// ReadOnly opens the local store for reading only: it must exist, and
 	// other readers may share it.
 	ReadOnly bool
@@ -117,9 +112,17 @@ type Point struct {
 	Status        quota.Status
 }
 
-// Open opens the store a spec names (see ParseSpec). cfg is used only by
-// the AWS backends.
-func Open(ctx context.Context, spec string, cfg aws.Config, opts Options) (Store, error) {
+// Clients gives the AWS clients of the DynamoDB and S3 stores
+// (*awsapi.Factory builds them once, and they are shared by every store
+// opened with it).
+type Clients interface {
+	DynamoDB() *dynamodb.Client
+	S3() *s3.Client
+}
+
+// Open opens the store a spec names (see ParseSpec). clients is used only
+// by the AWS backends, and may be nil when spec names a local store.
+func Open(ctx context.Context, spec string, clients Clients, opts Options) (Store, error) {
 	sp, err := ParseSpec(spec)
 	if err != nil {
 		return nil, err
@@ -127,27 +130,14 @@ func Open(ctx context.Context, spec string, cfg aws.Config, opts Options) (Store
 	if opts.Retention < 0 {
 		return nil, fmt.Errorf("store: retention %s is negative", opts.Retention)
 	}
+	if sp.NeedsAWS() && clients == nil {
+		return nil, fmt.Errorf("store %s: no AWS clients to open it with", sp)
+	}
 	switch sp.Kind {
 	case KindDynamoDB:
-		c := dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) {
-			if opts.Endpoint != "" {
-				o.BaseEndpoint = aws.String(opts.Endpoint)
-			}
-		})
-		return &DynamoDB{client: c, table: sp.Table, retention: opts.retention()}, nil
+		return &DynamoDB{client: clients.DynamoDB(), table: sp.Table, retention: opts.retention()}, nil
 	case KindS3:
-		c := s3.NewFromConfig(cfg, func(o *s3.Options) {
-			if opts.Endpoint != "" {
-				o.BaseEndpoint = aws.String(opts.Endpoint)
-			}
-			// Endpoints other than AWS's (moto, MinIO) seldom resolve
-			// bucket subdomains.
-			o.UsePathStyle = o.BaseEndpoint != nil
-			// Objects written without a checksum (legacy ones) are read
-			// unvalidated either way; the SDK would log each one.
-			o.DisableLogOutputChecksumValidationSkipped = true
-		})
-		return &S3{client: c, bucket: sp.Bucket, prefix: sp.Prefix, kmsKeyID: opts.KMSKeyID}, nil
+		return &S3{client: clients.S3(), bucket: sp.Bucket, prefix: sp.Prefix, kmsKeyID: opts.KMSKeyID}, nil
 	default:
 		return openLocal(sp.Path, opts)
 	}
@@ -158,14 +148,14 @@ func Open(ctx context.Context, spec string, cfg aws.Config, opts Options) (Store
 // elsewhere) does not keep the others from being written: the Multi holds
 // the others, and the error has one SinkError per store that failed. The
 // Multi is nil only when no store opened.
-func OpenAll(ctx context.Context, specs []string, cfg aws.Config, opts Options) (*Multi, error) {
+func OpenAll(ctx context.Context, specs []string, clients Clients, opts Options) (*Multi, error) {
 	if len(specs) == 0 {
 		return nil, fmt.Errorf("store: no store named (want one or more of %s)", specForms)
 	}
 	var stores []Store
 	var errs []error
 	for _, spec := range specs {
-		s, err := Open(ctx, spec, cfg, opts)
+		s, err := Open(ctx, spec, clients, opts)
 		if err != nil {
 			errs = append(errs, err) // it names the store
 			continue

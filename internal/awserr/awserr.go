@@ -1,4 +1,8 @@
-package awsapi
+// Package awserr puts the failures of AWS calls into the small set of
+// kinds cqmon reasons about (throttled, access denied, not enabled...) and
+// words them for people. It is a leaf: the collectors, the stores and the
+// programs use it without depending on the package that builds clients.
+package awserr
 
 import (
 	"context"
@@ -31,6 +35,13 @@ const (
 	// KindSkipped: cqmon chose not to make the calls (too many of them).
 	KindSkipped Kind = "not measured"
 )
+
+// throttles recognises the SDK's throttling answers.
+var throttles = retry.IsErrorThrottles(retry.DefaultThrottles)
+
+// IsThrottle reports whether err is one attempt's throttling answer, as
+// the SDK's retryer sees it.
+func IsThrottle(err error) bool { return throttles.IsErrorThrottle(err).Bool() }
 
 var codeKinds = map[string]Kind{
 	"AccessDeniedException":                 KindAccessDenied,
@@ -75,7 +86,7 @@ func Classify(err error) Kind {
 	if errors.Is(err, ErrSkipped) {
 		return KindSkipped
 	}
-	if throttles.IsErrorThrottle(err).Bool() || errors.As(err, new(*retry.MaxAttemptsError)) && hasThrottle(err) {
+	if IsThrottle(err) || errors.As(err, new(*retry.MaxAttemptsError)) && hasThrottle(err) {
 		return KindThrottled
 	}
 	var api smithy.APIError
@@ -118,7 +129,7 @@ func contextEnded(err error) bool {
 
 func hasThrottle(err error) bool {
 	var api smithy.APIError
-	return errors.As(err, &api) && throttles.IsErrorThrottle(api).Bool()
+	return errors.As(err, &api) && IsThrottle(api)
 }
 
 // Reason is a one-line, user-facing account of a failed call: its kind,
@@ -149,7 +160,7 @@ func Reason(err error) string {
 			detail = "the run's deadline passed"
 		}
 	} else {
-		detail = shortErr(err)
+		detail = Short(err)
 	}
 	switch kind {
 	case KindThrottled:
@@ -161,7 +172,9 @@ func Reason(err error) string {
 	return fmt.Sprintf("%s: %s (%s)", kind, op, detail)
 }
 
-func shortErr(err error) string {
+// Short is the last part of err's message, the cause without the context
+// wrapped around it, when that part is short enough to read.
+func Short(err error) string {
 	s := err.Error()
 	if i := strings.LastIndex(s, ": "); i >= 0 && len(s)-i < 200 {
 		return s[i+2:]
