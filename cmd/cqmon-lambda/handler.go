@@ -20,6 +20,7 @@ import (
 	"github.com/cqmon/cqmon/internal/lambdaconfig"
 	"github.com/cqmon/cqmon/internal/monitor"
 	"github.com/cqmon/cqmon/internal/quota"
+	"github.com/cqmon/cqmon/internal/store"
 )
 
 // deadlineMargin is kept free before the function's timeout so a run that
@@ -49,22 +50,26 @@ type Handler struct {
 // endpoints, credentials and pacing.
 type setup struct {
 	AWS awsapi.Options
+	// StoreClients, when set, replace the factory's clients of the
+	// stores (tests).
+	StoreClients store.Clients
 	// Out receives the metric records (stdout in Lambda); nil discards
 	// them.
 	Out io.Writer
 }
 
-// newHandler builds the client factory and the runner from cfg, and logs
-// the configuration the function runs with.
+// newHandler builds, once at cold start, the client factory, the stores
+// and the alert channels from cfg, and the runner every invocation of the
+// execution environment shares; it logs the configuration the function
+// runs with.
 func newHandler(ctx context.Context, cfg lambdaconfig.Config, s setup, log *slog.Logger) (*Handler, error) {
 	s.AWS.Share, s.AWS.ShareMax = cfg.RateShare, cfg.RateShareMax
 	f, err := awsapi.NewFactory(ctx, s.AWS)
 	if err != nil {
 		return nil, err
 	}
-	opts := cfg.Options()
+	opts := runOptions(cfg)
 	opts.Log = log
-	opts.Stdout = io.Discard
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
@@ -72,24 +77,40 @@ func newHandler(ctx context.Context, cfg lambdaconfig.Config, s setup, log *slog
 	if len(regions) == 0 {
 		regions = []string{f.Region()}
 	}
+	specs := cfg.Stores()
 	log.Info("cold start",
 		"regions", regions, "threshold", cfg.Threshold, "lookback", quota.FormatDuration(cfg.Lookback),
-		"stores", opts.Stores, "alert_topic", cfg.TopicARN, "mutes", len(cfg.Mutes),
+		"stores", specs, "alert_topic", cfg.TopicARN, "mutes", len(cfg.Mutes),
 		"retention_days", cfg.RetentionDays, "rate_share", cfg.RateShare, "max_parents", cfg.MaxParents,
 		"metrics_namespace", cfg.MetricsNamespace, "metrics", cfg.Metrics.String())
 	if cfg.TopicARN == "" {
 		log.Warn("no " + lambdaconfig.EnvTopicARN + " set: runs are recorded but no alert is sent")
-	} else if len(opts.Stores) == 0 {
+	} else if len(specs) == 0 {
 		log.Warn(alert.NoStoreWarning)
+	}
+	runner := &monitor.Runner{Factory: f, Catalog: catalog.Default(), Options: opts}
+	if len(specs) > 0 {
+		clients := s.StoreClients
+		if clients == nil {
+			clients = f
+		}
+		// A store that cannot be opened fails every run, as one that
+		// cannot be written does, rather than the cold start.
+		runner.Stores, runner.StoreErr = store.OpenAll(ctx, specs, clients, storeOptions(cfg))
+	}
+	// The function's stdout is its log: the stdout channel is not one of
+	// its channels.
+	if runner.Channels, err = monitor.Channels(f, notifySpecs(cfg), io.Discard); err != nil {
+		return nil, err
 	}
 	out := s.Out
 	if out == nil {
 		out = io.Discard
 	}
 	return &Handler{
-		runner: &monitor.Runner{Factory: f, Catalog: catalog.Default(), Options: opts}, log: log,
+		runner: runner, log: log,
 		metrics: out, namespace: cfg.MetricsNamespace, selection: cfg.Metrics,
-		org: newOrgSetup(f, cfg),
+		org: newOrgSetup(f, cfg, runner.Stores, runner.StoreErr),
 	}, nil
 }
 

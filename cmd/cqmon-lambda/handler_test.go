@@ -91,13 +91,16 @@ func scopeService(auth string) string {
 
 // handler builds the function's handler for cfg against the world, with
 // the simulator's rates lifted so a test runs in seconds.
-func (w *world) handler(t *testing.T, cfg lambdaconfig.Config, logs *bytes.Buffer) *Handler {
+func (w *world) handler(t *testing.T, cfg lambdaconfig.Config, logs *bytes.Buffer, change ...func(*setup)) *Handler {
 	t.Helper()
 	s := setup{
 		AWS: awsapi.Options{Region: "us-east-1", Endpoint: w.endpoint, StoreEndpoint: w.endpoint, StaticCredentials: &creds,
 			Rates: func(string, string) float64 { return 1000 }, MaxBackoff: 10 * time.Millisecond},
 		// The metric records go where Lambda's stdout goes: the same log.
 		Out: logs,
+	}
+	for _, c := range change {
+		c(&s)
 	}
 	h, err := newHandler(context.Background(), cfg, s, newLogger(logs, cfg.LogLevel))
 	if err != nil {

@@ -38,14 +38,31 @@ const itemFailedType = "ItemFailed"
 // orgSetup is what the organization steps use beyond the runner.
 type orgSetup struct {
 	factory *awsapi.Factory
-	bucket  string // the history bucket, when S3 storage is on
-	store   store.Options
+	// history is the S3 store, opened at cold start, when S3 storage is
+	// on; historyErr says why it could not be opened.
+	history    *store.S3
+	historyErr error
+	bucket     string
 }
 
-func newOrgSetup(f *awsapi.Factory, cfg lambdaconfig.Config) orgSetup {
-	o := orgSetup{factory: f, store: cfg.Options().StoreOptions}
-	if cfg.UseS3 {
-		o.bucket = cfg.Bucket
+func newOrgSetup(f *awsapi.Factory, cfg lambdaconfig.Config, stores *store.Multi, storeErr error) orgSetup {
+	o := orgSetup{factory: f}
+	if !cfg.UseS3 {
+		return o
+	}
+	o.bucket = cfg.Bucket
+	if stores != nil {
+		for _, s := range stores.Stores() {
+			if s3, ok := s.(*store.S3); ok {
+				o.history = s3
+			}
+		}
+	}
+	if o.history == nil {
+		o.historyErr = storeErr
+		if storeErr == nil {
+			o.historyErr = fmt.Errorf("s3://%s/ is not open", cfg.Bucket)
+		}
 	}
 	return o
 }

@@ -114,17 +114,11 @@ func (h *Handler) summary(ctx context.Context, in summaryInput) (orgSummary, err
 		started = sum.CompletedAt
 	}
 	if h.org.bucket != "" {
-		spec := "s3://" + h.org.bucket + "/"
-		st, err := store.Open(ctx, spec, h.org.factory, h.org.store)
-		if err != nil {
-			return sum, fmt.Errorf("summary: %w", err)
+		s3 := h.org.history
+		if s3 == nil {
+			return sum, fmt.Errorf("summary: %w", h.org.historyErr)
 		}
-		defer st.Close()
-		s3, ok := st.(*store.S3)
-		if !ok {
-			return sum, fmt.Errorf("summary: %s is not an S3 store", spec)
-		}
-		sum.Stored = append(sum.Stored, spec+store.OrgLatestKey)
+		sum.Stored = append(sum.Stored, s3.String()+store.OrgLatestKey)
 		if err := s3.WriteOrgSummary(ctx, started, sum); err != nil {
 			return sum, fmt.Errorf("summary: %w", err)
 		}

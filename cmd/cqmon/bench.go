@@ -22,7 +22,6 @@ import (
 	"github.com/cqmon/cqmon/internal/catalog"
 	"github.com/cqmon/cqmon/internal/engine"
 	"github.com/cqmon/cqmon/internal/monitor"
-	"github.com/cqmon/cqmon/internal/quota"
 	"github.com/cqmon/cqmon/internal/sim"
 )
 
@@ -231,8 +230,8 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if !(*scale > 0 && *scale <= 1000) {
 		return usagef("scale: %v is outside (0, 1000]", *scale)
 	}
-	if !quota.InRange(*share, 0.05, 1) {
-		return usagef("rate-share: %v is outside 0.05-1", *share)
+	if err := awsapi.CheckShare(*share); err != nil {
+		return usagef("rate-share: %v", err)
 	}
 	cases, err := benchCases(*which)
 	if err != nil {

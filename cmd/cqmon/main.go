@@ -141,7 +141,7 @@ func (o *outputFlag) Set(v string) error {
 	return fmt.Errorf("%q is not one of table, json", v)
 }
 
-const maxDays = 36500
+const maxDays = quota.MaxDays
 
 // durationFlag is a duration flag that also takes days: a Go duration
 // ("36h", "90m") or a number of days ("30d").
@@ -150,16 +150,11 @@ type durationFlag time.Duration
 func (s *durationFlag) String() string { return quota.FormatDuration(time.Duration(*s)) }
 
 func (s *durationFlag) Set(v string) error {
-	if n, ok := strings.CutSuffix(v, "d"); ok {
-		days, err := strconv.Atoi(n)
-		if err != nil || days < 1 || days > maxDays {
-			return fmt.Errorf("%q is not a number of days from 1 to %d", v, maxDays)
-		}
-		*s = durationFlag(time.Duration(days) * 24 * time.Hour)
-		return nil
-	}
-	d, err := time.ParseDuration(v)
-	if err != nil || d <= 0 {
+	d, err := quota.ParseDuration(v)
+	switch {
+	case strings.HasSuffix(v, "d") && (err != nil || d == 0):
+		return fmt.Errorf("%q is not a number of days from 1 to %d", v, maxDays)
+	case err != nil || d <= 0:
 		return fmt.Errorf("%q is not a positive duration such as 36h, or days such as 30d", v)
 	}
 	*s = durationFlag(d)

@@ -50,6 +50,11 @@ type runFlags struct {
 	table *tableFlags
 	// accounts are the accounts to scan (scan, serve and demo --org).
 	accounts monitor.Accounts
+	// storeSpecs, storeOpts and notifySpecs name the run's stores and
+	// alert channels, which openStores and channels open and build.
+	storeSpecs  []string
+	storeOpts   store.Options
+	notifySpecs []alert.Spec
 }
 
 // multiFlag is a flag that may be given several times; each value may
@@ -123,8 +128,8 @@ func (rf *runFlags) options(defaultStore string, stdout io.Writer, stderr io.Wri
 		}
 		rf.cfg.ThresholdRules = append(rf.cfg.ThresholdRules, t)
 	}
-	if !quota.InRange(float64(rf.share), 0.05, 1) {
-		return monitor.Options{}, usagef("rate-share: %v is outside 0.05-1", rf.share)
+	if err := awsapi.CheckShare(float64(rf.share)); err != nil {
+		return monitor.Options{}, usagef("rate-share: %v", err)
 	}
 	if rf.table != nil {
 		if err := rf.table.check(rf.output); err != nil {
@@ -138,17 +143,18 @@ func (rf *runFlags) options(defaultStore string, stdout io.Writer, stderr io.Wri
 	if !quota.InRange(float64(rf.shareMax), float64(rf.share), 1) {
 		return monitor.Options{}, usagef("rate-share-max: %v is outside %v (rate-share) to 1", rf.shareMax, rf.share)
 	}
-	o := monitor.Options{Engine: rf.cfg, Stdout: stdout, Accounts: rf.accounts}
+	o := monitor.Options{Engine: rf.cfg, Accounts: rf.accounts}
 	stores := rf.stores
 	if len(stores) == 0 {
 		stores = []string{defaultStore}
 	}
+	rf.storeSpecs, rf.notifySpecs = nil, nil
 	for _, s := range splitAll(stores) {
 		if s != "none" {
-			o.Stores = append(o.Stores, s)
+			rf.storeSpecs = append(rf.storeSpecs, s)
 		}
 	}
-	o.StoreOptions = store.Options{Retention: time.Duration(rf.retention), KMSKeyID: rf.kmsKey}
+	rf.storeOpts = store.Options{Retention: time.Duration(rf.retention), KMSKeyID: rf.kmsKey}
 	notify := splitAll(rf.notify)
 	if len(notify) == 0 && rf.output == "table" {
 		notify = []string{"stdout"}
@@ -158,7 +164,7 @@ func (rf *runFlags) options(defaultStore string, stdout io.Writer, stderr io.Wri
 		if err != nil {
 			return o, usagef("notify: %v", err)
 		}
-		o.Notify = append(o.Notify, spec)
+		rf.notifySpecs = append(rf.notifySpecs, spec)
 	}
 	o.Alert = alert.DefaultConfig()
 	o.Alert.RemindAfter, o.Alert.Hysteresis = time.Duration(rf.remindAfter), float64(rf.hysteresis)
@@ -174,16 +180,39 @@ func (rf *runFlags) options(defaultStore string, stdout io.Writer, stderr io.Wri
 	if err := o.Validate(); err != nil {
 		return o, usageError{err}
 	}
+	for _, spec := range rf.storeSpecs {
+		if _, err := store.ParseSpec(spec); err != nil {
+			return o, usageError{err}
+		}
+	}
+	if err := rf.storeOpts.Validate(); err != nil {
+		return o, usageError{err}
+	}
 	if !rf.quiet {
 		start := time.Now()
 		o.Progress = func(format string, args ...any) {
 			fmt.Fprintf(stderr, "[%5.1fs] %s\n", time.Since(start).Seconds(), fmt.Sprintf(format, args...))
 		}
-		if len(o.Notify) > 0 && len(o.Stores) == 0 {
+		if len(rf.notifySpecs) > 0 && len(rf.storeSpecs) == 0 {
 			fmt.Fprintln(stderr, alert.NoStoreWarning)
 		}
 	}
 	return o, nil
+}
+
+// openStores opens the run's stores into r: those that open are written
+// even when another does not, which each run then reports as a store
+// error (monitor.Runner.StoreErr). The returned function closes them.
+func (rf *runFlags) openStores(ctx context.Context, r *monitor.Runner) (closeStores func()) {
+	if len(rf.storeSpecs) == 0 {
+		return func() {}
+	}
+	r.Stores, r.StoreErr = store.OpenAll(ctx, rf.storeSpecs, r.Factory, rf.storeOpts)
+	return func() {
+		if r.Stores != nil {
+			r.Stores.Close()
+		}
+	}
 }
 
 func splitAll(values []string) []string {
@@ -257,7 +286,12 @@ func runAndPrint(ctx context.Context, f *awsapi.Factory, opts monitor.Options, r
 	// --output json stdout carries the JSON document alone: the stdout
 	// channel then writes to stderr.
 	var alerts bytes.Buffer
-	r.Options.Stdout = &alerts
+	var err error
+	if r.Channels, err = monitor.Channels(f, rf.notifySpecs, &alerts); err != nil {
+		return err
+	}
+	closeStores := rf.openStores(ctx, r)
+	defer closeStores()
 	ctx, cancel := withRunTimeout(ctx, time.Duration(rf.timeout))
 	defer cancel()
 	var page *pageFile
@@ -306,8 +340,8 @@ func runAndPrint(ctx context.Context, f *awsapi.Factory, opts monitor.Options, r
 	// The stdout channel's messages are printed in full after the full
 	// listing, or when asked for by name; the summary lists them.
 	fullText := (to.All > 0 && to.Filter.Empty()) || stdoutNamed(rf.notify)
-	if len(opts.Notify) > 0 {
-		to.Alerts = alertsOf(opts.Notify, sum.Alerts, rep)
+	if len(rf.notifySpecs) > 0 {
+		to.Alerts = alertsOf(rf.notifySpecs, sum.Alerts, rep)
 		if alerts.Len() > 0 {
 			to.Alerts.FullText = "--all"
 			if fullText {

@@ -54,8 +54,11 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		opts.HTML = &pageFile{path: sf.html}
 	}
 	runner := &monitor.Runner{Factory: f, Catalog: catalog.Default(), Options: opts}
+	if runner.Channels, err = monitor.Channels(f, sf.notifySpecs, stdout); err != nil {
+		return err
+	}
 	srv, err := exporter.New(exporter.Server{
-		Scan:     scanner(runner),
+		Scan:     scanner(runner, sf.runFlags),
 		Ops:      func() []exporter.OpCount { return opCounts(f.Pacer()) },
 		Interval: time.Duration(interval),
 		HTML:     sf.html,
@@ -74,10 +77,15 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 // scanner turns one monitoring run into the exporter's snapshot. A run
 // that scanned no Region failed; one whose history or alerts were not
-// delivered still measured everything, and its values are served.
-func scanner(r *monitor.Runner) func(context.Context) (exporter.Snapshot, error) {
+// delivered still measured everything, and its values are served. The
+// stores are opened for each scan, so that between scans the local file
+// is free for cqmon history.
+func scanner(runner *monitor.Runner, rf *runFlags) func(context.Context) (exporter.Snapshot, error) {
 	return func(ctx context.Context) (exporter.Snapshot, error) {
 		start := time.Now()
+		r := *runner
+		closeStores := rf.openStores(ctx, &r)
+		defer closeStores()
 		rep, sum, err := r.Run(ctx)
 		if rep == nil || (err != nil && !errors.Is(err, monitor.ErrDelivery)) {
 			if err == nil {

@@ -32,6 +32,10 @@ const (
 	// a quota must drop to count as recovered, so a quota hovering at the
 	// line does not alternate between alert and recovery.
 	DefaultHysteresis = 5
+	// MaxHysteresis bounds the hysteresis, in percentage points.
+	MaxHysteresis = 50
+	// MinRemindAfter is the shortest RemindAfter.
+	MinRemindAfter = time.Minute
 )
 
 // Config decides what is news. Start from DefaultConfig.
@@ -67,14 +71,16 @@ func DefaultConfig() Config {
 
 // Validate checks every field and names the first bad one with its value.
 func (c Config) Validate() error {
-	if c.Threshold != 0 && !quota.InRange(c.Threshold, 1, 99) {
-		return fmt.Errorf("threshold: %v is outside 1–99 (percent)", c.Threshold)
+	if c.Threshold != 0 {
+		if err := quota.CheckThreshold(c.Threshold); err != nil {
+			return fmt.Errorf("threshold: %w", err)
+		}
 	}
-	if c.RemindAfter < 0 || c.RemindAfter > 0 && c.RemindAfter < time.Minute {
-		return fmt.Errorf("remind-after: %s is shorter than 1m", c.RemindAfter)
+	if c.RemindAfter < 0 || c.RemindAfter > 0 && c.RemindAfter < MinRemindAfter {
+		return fmt.Errorf("remind-after: %s is shorter than %s", c.RemindAfter, quota.FormatDuration(MinRemindAfter))
 	}
-	if !quota.InRange(c.Hysteresis, 0, 50) {
-		return fmt.Errorf("hysteresis: %v is outside 0–50 (percentage points)", c.Hysteresis)
+	if !quota.InRange(c.Hysteresis, 0, MaxHysteresis) {
+		return fmt.Errorf("hysteresis: %v is outside 0–%d (percentage points)", c.Hysteresis, MaxHysteresis)
 	}
 	if c.Threshold != 0 && c.Hysteresis >= c.Threshold {
 		return fmt.Errorf("hysteresis: %v is not below the threshold %v", c.Hysteresis, c.Threshold)

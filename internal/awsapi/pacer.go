@@ -18,6 +18,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/cqmon/cqmon/internal/awserr"
+	"github.com/cqmon/cqmon/internal/quota"
 )
 
 // Rates, in requests per second, that AWS documents for the calls cqmon
@@ -87,7 +88,20 @@ const (
 	// DefaultShareMax is the most of an operation's rate cqmon uses when
 	// the customer's own recent calls leave that much idle.
 	DefaultShareMax = 0.8
+	// MinShare and MaxShare bound a share: under a twentieth of an
+	// operation's rate a large account's scan would outlast any deadline.
+	MinShare = 0.05
+	MaxShare = 1.0
 )
+
+// CheckShare reports whether share is a share of an operation's rate
+// cqmon may be given; the error gives the value and the range.
+func CheckShare(share float64) error {
+	if !quota.InRange(share, MinShare, MaxShare) {
+		return fmt.Errorf("%v is outside %v-%v", share, MinShare, MaxShare)
+	}
+	return nil
+}
 
 // connectRates lists the Connect operations whose applied default is not
 // ConnectDefaultRate (Service Quotas "Rate of <Op> API requests", 2024).

@@ -21,6 +21,9 @@ const (
 	// DefaultMargin keeps exact counts for anything within 10 points of
 	// the threshold.
 	DefaultMargin = 10
+	// MinLookback is the shortest lookback: CloudWatch's one-minute
+	// period.
+	MinLookback = time.Minute
 	// MaxLookback is how far back CloudWatch keeps one-minute data that
 	// Connect's concurrency metrics are published at (two weeks).
 	MaxLookback = 14 * 24 * time.Hour
@@ -71,16 +74,16 @@ func (c Config) Validate() error {
 			return fmt.Errorf("regions: %q is not an AWS Region name (like us-east-1)", r)
 		}
 	}
-	if !quota.InRange(c.Threshold, 1, 99) {
-		return fmt.Errorf("threshold: %v is outside 1–99 (percent)", c.Threshold)
+	if err := quota.CheckThreshold(c.Threshold); err != nil {
+		return fmt.Errorf("threshold: %w", err)
 	}
 	for _, t := range c.ThresholdRules {
-		if t.Percent < quota.MinThreshold || t.Percent > quota.MaxThreshold {
-			return fmt.Errorf("threshold-for: %s: %v is outside 1–99 (percent)", t, t.Percent)
+		if err := quota.CheckThreshold(t.Percent); err != nil {
+			return fmt.Errorf("threshold-for: %s: %w", t, err)
 		}
 	}
-	if c.Lookback < time.Minute || c.Lookback > MaxLookback {
-		return fmt.Errorf("lookback: %s is outside 1m–%s", quota.FormatDuration(c.Lookback), quota.FormatDuration(MaxLookback))
+	if c.Lookback < MinLookback || c.Lookback > MaxLookback {
+		return fmt.Errorf("lookback: %s is outside %s–%s", quota.FormatDuration(c.Lookback), quota.FormatDuration(MinLookback), quota.FormatDuration(MaxLookback))
 	}
 	if c.Concurrency < 1 || c.Concurrency > 64 {
 		return fmt.Errorf("concurrency: %d is outside 1–64", c.Concurrency)

@@ -1,8 +1,8 @@
 // Package lambdaconfig is the Lambda function's configuration: one Config
 // filled from the environment (the Python Lambda's variable names where it
 // had one, CQMON_* for the rest), checked by one Validate that names the
-// variable and its value, and turned into the options of a monitoring run.
-// It also lists the IAM actions the function needs, so the CloudFormation
+// variable and its value. The function turns it into the options of its
+// runs (cmd/cqmon-lambda). It also lists the IAM actions the function needs, so the CloudFormation
 // template can be checked against the code.
 package lambdaconfig
 
@@ -20,7 +20,6 @@ import (
 	"github.com/cqmon/cqmon/internal/catalog"
 	"github.com/cqmon/cqmon/internal/emf"
 	"github.com/cqmon/cqmon/internal/engine"
-	"github.com/cqmon/cqmon/internal/monitor"
 	"github.com/cqmon/cqmon/internal/quota"
 	"github.com/cqmon/cqmon/internal/store"
 )
@@ -70,10 +69,10 @@ var Vars = []string{
 // Bounds of the values Validate accepts. The CloudFormation template's
 // parameter constraints are tested against them.
 const (
-	MinThreshold     = 1
-	MaxThreshold     = 99
+	MinThreshold     = quota.MinThreshold
+	MaxThreshold     = quota.MaxThreshold
 	MinHysteresis    = 0
-	MaxHysteresis    = 50
+	MaxHysteresis    = alert.MaxHysteresis
 	MinRetentionDays = 1
 	// MaxHorizonDays bounds the forecast horizon; 0 turns forecast
 	// alerts off.
@@ -81,11 +80,11 @@ const (
 	// MaxRetentionDays is ten years: history is a planning aid, and the
 	// S3 lifecycle rule and DynamoDB TTL take any number of days.
 	MaxRetentionDays = 3650
-	MinRateShare     = 0.05
-	MaxRateShare     = 1
-	MinLookback      = time.Minute
+	MinRateShare     = awsapi.MinShare
+	MaxRateShare     = awsapi.MaxShare
+	MinLookback      = engine.MinLookback
 	MaxLookback      = engine.MaxLookback
-	MinRemindAfter   = time.Minute
+	MinRemindAfter   = alert.MinRemindAfter
 
 	// MinMemoryMB and MaxMemoryMB are Lambda's own bounds on a function's
 	// memory; MaxTimeoutSeconds is Lambda's longest timeout.
@@ -293,7 +292,7 @@ func (c Config) Validate() error {
 	bad := func(name string, value any, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("%s: %q %s", name, c.show(name, value), fmt.Sprintf(format, args...)))
 	}
-	if !quota.InRange(c.Threshold, MinThreshold, MaxThreshold) {
+	if quota.CheckThreshold(c.Threshold) != nil {
 		bad(EnvThreshold, c.Threshold, "is outside %d-%d", MinThreshold, MaxThreshold)
 	}
 	if c.TopicARN != "" {
@@ -330,7 +329,7 @@ func (c Config) Validate() error {
 	switch {
 	case !quota.InRange(c.Hysteresis, MinHysteresis, MaxHysteresis):
 		bad(EnvHysteresis, c.Hysteresis, "is outside %d-%d (percentage points)", MinHysteresis, MaxHysteresis)
-	case c.Hysteresis >= c.Threshold && quota.InRange(c.Threshold, MinThreshold, MaxThreshold):
+	case c.Hysteresis >= c.Threshold && quota.CheckThreshold(c.Threshold) == nil:
 		bad(EnvHysteresis, c.Hysteresis, "is not below %s %s", EnvThreshold, c.show(EnvThreshold, c.Threshold))
 	}
 	if c.HorizonDays < 0 || c.HorizonDays > MaxHorizonDays {
@@ -347,12 +346,12 @@ func (c Config) Validate() error {
 	if err := store.CheckKMSKey(c.KMSKeyID); err != nil {
 		errs = append(errs, fmt.Errorf("%s: %w", EnvKMSKeyID, err))
 	}
-	if !quota.InRange(c.RateShare, MinRateShare, MaxRateShare) {
+	if awsapi.CheckShare(c.RateShare) != nil {
 		bad(EnvRateShare, c.RateShare, "is outside %v-%v", MinRateShare, MaxRateShare)
 	}
 	// A maximum under the share leaves the share alone: the template sets
 	// the two independently.
-	if !quota.InRange(c.RateShareMax, MinRateShare, MaxRateShare) {
+	if awsapi.CheckShare(c.RateShareMax) != nil {
 		bad(EnvRateShareMax, c.RateShareMax, "is outside %v-%v", MinRateShare, MaxRateShare)
 	}
 	if c.MaxParents < 0 {
@@ -364,14 +363,7 @@ func (c Config) Validate() error {
 	if err := engine.CheckSkipServices(catalog.Default().Measured(), c.SkipServices); err != nil {
 		errs = append(errs, fmt.Errorf("%s: %w", EnvSkipServices, err))
 	}
-	if len(errs) > 0 {
-		return errors.Join(errs...)
-	}
-	// The run's own checks, which the ones above are meant to cover.
-	if err := c.Options().Validate(); err != nil {
-		return fmt.Errorf("configuration: %w", err)
-	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // show gives a value as it was written in the environment, or formatted
@@ -402,35 +394,4 @@ func (c Config) Stores() []string {
 		out = append(out, "s3://"+c.Bucket+"/")
 	}
 	return out
-}
-
-// Options returns the monitoring run's options. The caller adds the
-// logger and whatever replaces the defaults in tests.
-func (c Config) Options() monitor.Options {
-	eng := engine.DefaultConfig()
-	eng.Regions = c.Regions
-	eng.Threshold = c.Threshold
-	eng.Lookback = c.Lookback
-	eng.MaxParents = c.MaxParents
-	eng.ThresholdRules = c.Thresholds
-	eng.SkipServices = c.SkipServices
-	o := monitor.Options{
-		Engine:       eng,
-		Stores:       c.Stores(),
-		StoreOptions: store.Options{Retention: time.Duration(c.RetentionDays) * 24 * time.Hour, KMSKeyID: c.KMSKeyID},
-		Alert:        alert.DefaultConfig(),
-	}
-	if c.TopicARN != "" {
-		kind := "sns"
-		if c.Chatbot {
-			kind = "chatbot"
-		}
-		o.Notify = []alert.Spec{{Kind: kind, Target: c.TopicARN}}
-	}
-	o.Alert.RemindAfter = c.RemindAfter
-	o.Alert.Hysteresis = c.Hysteresis
-	o.Alert.Horizon = time.Duration(c.HorizonDays) * 24 * time.Hour
-	o.Alert.Mutes = c.Mutes
-	o.Alert.AlertSingletons = c.AlertSingletons
-	return o
 }

@@ -17,7 +17,6 @@ import (
 	"github.com/cqmon/cqmon/internal/collect"
 	"github.com/cqmon/cqmon/internal/emf"
 	"github.com/cqmon/cqmon/internal/quota"
-	"github.com/cqmon/cqmon/internal/store"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.err from the current messages")
@@ -146,44 +145,6 @@ func TestValidateNamesCodeBuiltValues(t *testing.T) {
 	want := `THRESHOLD_PERCENTAGE: "0.5" is outside 1-99` + "\n" + `CQMON_LOOKBACK: "30d" is outside 1m-14d`
 	if err := c.Validate(); err == nil || err.Error() != want {
 		t.Errorf("Validate() = %v, want:\n%s", err, want)
-	}
-}
-
-func TestOptions(t *testing.T) {
-	c, err := Load(env(map[string]string{
-		EnvThreshold: "70", EnvTopicARN: "arn:aws:sns:us-east-1:123456789012:alerts",
-		EnvUseS3: "true", EnvBucket: "hist", EnvUseDynamoDB: "true", EnvTable: "history",
-		EnvRegions: "us-west-2", EnvRetentionDays: "30", EnvKMSKeyID: "alias/cqmon", EnvMaxParents: "50",
-		EnvThresholds: "instance:acme-prod/code:L-9A46857E=60", EnvSingletons: "true",
-		EnvSkipServices: "voiceid", EnvChatbot: "true",
-	}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	o := c.Options()
-	if err := o.Validate(); err != nil {
-		t.Fatalf("Options().Validate() = %v", err)
-	}
-	if diff := cmp.Diff([]string{"dynamodb:history", "s3://hist/"}, o.Stores); diff != "" {
-		t.Errorf("stores (-want +got):\n%s", diff)
-	}
-	if diff := cmp.Diff(store.Options{Retention: 30 * 24 * time.Hour, KMSKeyID: "alias/cqmon"}, o.StoreOptions); diff != "" {
-		t.Errorf("store options (-want +got):\n%s", diff)
-	}
-	if len(o.Notify) != 1 || o.Notify[0].String() != "chatbot:arn:aws:sns:us-east-1:123456789012:alerts" {
-		t.Errorf("notify = %v", o.Notify)
-	}
-	e := o.Engine
-	if e.Threshold != 70 || e.MaxParents != 50 || len(e.Regions) != 1 || e.Regions[0] != "us-west-2" ||
-		len(e.SkipServices) != 1 || e.SkipServices[0] != "voiceid" {
-		t.Errorf("engine config = %+v", e)
-	}
-	if o.Alert.RemindAfter != alert.DefaultRemindAfter || o.Alert.Hysteresis != alert.DefaultHysteresis || !o.Alert.AlertSingletons {
-		t.Errorf("alert config = %+v", o.Alert)
-	}
-	want := []quota.ThresholdRule{{Kind: quota.ThresholdInstance, Instance: "acme-prod", Quota: "L-9A46857E", Percent: 60}}
-	if diff := cmp.Diff(want, e.ThresholdRules); diff != "" {
-		t.Errorf("threshold rules (-want +got):\n%s", diff)
 	}
 }
 

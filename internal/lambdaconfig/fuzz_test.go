@@ -6,8 +6,9 @@ import (
 )
 
 // FuzzLoad sets every variable the function reads from fuzzed values:
-// Load never panics, each line of its error names the variable it is
-// about, and a configuration it accepts gives valid run options.
+// Load never panics, and each line of its error names the variable it is
+// about. (That a configuration it accepts gives valid run options is
+// cmd/cqmon-lambda's FuzzRunOptions.)
 func FuzzLoad(f *testing.F) {
 	f.Add("75", "arn:aws:sns:eu-west-2:123456789012:ConnectQuotaAlerts", "TRUE", "cqmon-history", "true", "ConnectQuotaMonitor",
 		"us-east-1, eu-west-2", "7d", "90m", "2.5", "code:L-22922690\ninstance:acme-test", "30", "alias/cqmon", "0.25", "0", "debug")
@@ -22,25 +23,19 @@ func FuzzLoad(f *testing.F) {
 			EnvRemindAfter: remind, EnvHysteresis: hysteresis, EnvMute: mute, EnvRetentionDays: retention,
 			EnvKMSKeyID: kms, EnvRateShare: share, EnvMaxParents: parents, EnvLogLevel: level,
 		}
-		c, err := Load(func(k string) string { return vals[k] })
-		if err != nil {
-			for _, line := range strings.Split(err.Error(), "\n") {
-				if !namesAVariable(line) {
-					t.Fatalf("error line %q names no variable", line)
-				}
-			}
+		_, err := Load(func(k string) string { return vals[k] })
+		if err == nil {
 			return
 		}
-		if err := c.Options().Validate(); err != nil {
-			t.Fatalf("Load accepted options that do not validate: %v", err)
+		for _, line := range strings.Split(err.Error(), "\n") {
+			if !namesAVariable(line) {
+				t.Fatalf("error line %q names no variable", line)
+			}
 		}
 	})
 }
 
 func namesAVariable(line string) bool {
-	if strings.HasPrefix(line, "configuration: ") {
-		return true
-	}
 	for _, v := range Vars {
 		if strings.HasPrefix(line, v+": ") {
 			return true

@@ -46,16 +46,12 @@ func parseBool(name, v string, dst *bool) error {
 // parseDuration reads a Go duration ("90m", "36h") or a number of days
 // ("7d"), as the CLI's flags do.
 func parseDuration(name, v string, dst *time.Duration) error {
-	if n, ok := strings.CutSuffix(v, "d"); ok {
-		if days, err := strconv.Atoi(n); err == nil && days >= 0 && days <= 36500 {
-			*dst = time.Duration(days) * 24 * time.Hour
-			return nil
-		}
-	} else if d, err := time.ParseDuration(v); err == nil {
-		*dst = d
-		return nil
+	d, err := quota.ParseDuration(v)
+	if err != nil {
+		return fmt.Errorf("%s: %q is not a duration such as 90m, 36h or 7d", name, v)
 	}
-	return fmt.Errorf("%s: %q is not a duration such as 90m, 36h or 7d", name, v)
+	*dst = d
+	return nil
 }
 
 func parseLevel(name, v string, dst *slog.Level) error {

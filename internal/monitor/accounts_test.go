@@ -30,11 +30,9 @@ func orgRunner(t *testing.T, stores []string, stdout *bytes.Buffer, change ...fu
 	o := simtest.Options("us-east-1")
 	o.StoreEndpoint = storeEndpoint(t, stores)
 	f := simtest.Connect(t, sim.New(sc, sim.WithClock(func() time.Time { return testNow })), o)
-	spec, _ := alert.ParseSpec("stdout")
-	return &Runner{Factory: f, Catalog: catalog.Default(), Options: Options{
-		Engine: engine.DefaultConfig(), Stores: stores, Notify: []alert.Spec{spec}, Alert: alert.DefaultConfig(),
-		Stdout: stdout, Now: func() time.Time { return testNow },
-	}}
+	return open(t, &Runner{Factory: f, Catalog: catalog.Default(), Options: Options{
+		Engine: engine.DefaultConfig(), Alert: alert.DefaultConfig(), Now: func() time.Time { return testNow },
+	}}, stores, stdout)
 }
 
 // TestRunItem runs the worker on items in the exact shape the
@@ -80,11 +78,7 @@ func TestRunItem(t *testing.T) {
 		t.Errorf("denied item: %v, report %+v; want an incomplete run naming AccessDenied and no report", err, rep)
 	}
 
-	s, err := store.Open(ctx, db, r.Factory, store.Options{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := storeOf(t, r, db)
 	runs, err := s.Runs(ctx, store.Query{})
 	if err != nil {
 		t.Fatal(err)
@@ -142,11 +136,7 @@ func TestAccountsAlertMemory(t *testing.T) {
 	if n := sum.AlertsSent["alert"] + sum.AlertsSent["reminder"]; n != 0 {
 		t.Errorf("second run sent %v:\n%s", sum.AlertsSent, out.String())
 	}
-	s, err := store.Open(ctx, db, r.Factory, store.Options{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := storeOf(t, r, db)
 	runs, err := s.Runs(ctx, store.Query{})
 	if err != nil {
 		t.Fatal(err)
@@ -171,7 +161,7 @@ func TestAccountThrottledOut(t *testing.T) {
 			Scenario: &sim.Scenario{Faults: []sim.Fault{{Service: "connect", Code: "ThrottlingException", Status: 429, Message: "Rate exceeded"}}},
 		})
 	})
-	r.Options.Notify = nil
+	r.Channels = nil
 	r.Options.Engine.Regions = []string{"us-east-1"}
 	r.Options.Accounts = Accounts{IDs: []string{"999999999999", "666666666666"}}
 	rep, _, err := r.Run(context.Background())

@@ -1,8 +1,10 @@
 // Package monitor is one monitoring run from end to end, the same for the
-// CLI and the Lambda: scan, keep the report in every configured store,
-// then send the alerts the run's news calls for. Whatever was measured is
-// kept even when a store or a channel fails; those failures are added to
-// the report's errors and end the run with ErrDelivery.
+// CLI and the Lambda: scan, keep the report in every store, then send the
+// alerts the run's news calls for. The stores and alert channels come
+// opened and built from the program (cmd), once for all its runs.
+// Whatever was measured is kept even when a store or a channel fails;
+// those failures are added to the report's errors and end the run with
+// ErrDelivery.
 package monitor
 
 import (
@@ -29,18 +31,10 @@ var ErrDelivery = errors.New("the run completed, but storing or alerting failed"
 // Options configures a run beyond the scan itself.
 type Options struct {
 	Engine engine.Config
-	// Stores are store specs (local:<path>, dynamodb:<table>,
-	// s3://<bucket>/<prefix>); none means no history and no alert memory.
-	Stores       []string
-	StoreOptions store.Options
-	// Notify are alert channels; none means no alerts.
-	Notify []alert.Spec
 	Alert  alert.Config
 	// Accounts chooses the accounts to scan; the zero value is the
 	// account of the run's own credentials.
 	Accounts Accounts
-	// Stdout receives the stdout channel's messages.
-	Stdout io.Writer
 	// HTML, when set, receives the run's dashboard, the page S3 stores
 	// also get, in one Write.
 	HTML io.Writer
@@ -84,7 +78,16 @@ type Summary struct {
 type Runner struct {
 	Factory *awsapi.Factory
 	Catalog *catalog.Catalog
-	Options Options
+	// Stores keep history and alert memory; nil means none. The program
+	// opens them (store.OpenAll) and closes them.
+	Stores *store.Multi
+	// StoreErr is why some stores could not be opened: each run reports
+	// it as store errors, keeps writing the stores that opened, and ends
+	// with ErrDelivery.
+	StoreErr error
+	// Channels receive the alerts; none means no alerts.
+	Channels []alert.Channel
+	Options  Options
 }
 
 // Validate checks the options that can be checked before any call.
@@ -95,21 +98,10 @@ func (o Options) Validate() error {
 	if err := o.Accounts.Validate(); err != nil {
 		return err
 	}
-	for _, s := range o.Stores {
-		if _, err := store.ParseSpec(s); err != nil {
-			return err
-		}
-	}
 	for _, t := range o.Engine.ThresholdRules {
 		if t.Percent <= o.Alert.Hysteresis {
 			return fmt.Errorf("threshold-for: %s: the threshold is not above the hysteresis %v, so the quota could never recover", t, o.Alert.Hysteresis)
 		}
-	}
-	if o.StoreOptions.Retention < 0 {
-		return fmt.Errorf("retention: %s is negative", o.StoreOptions.Retention)
-	}
-	if err := store.CheckKMSKey(o.StoreOptions.KMSKeyID); err != nil {
-		return fmt.Errorf("kms-key: %w", err)
 	}
 	return o.Alert.Validate()
 }
@@ -199,52 +191,47 @@ func (r *Runner) run(ctx context.Context, start time.Time, runID, caller, item s
 	}
 
 	var states alert.Store
-	var stores *store.Multi
-	if len(r.Options.Stores) > 0 {
-		// A store that cannot be opened is a store error of this run; the
-		// others are still written and still hold the alert memory.
-		multi, err := store.OpenAll(ctx, r.Options.Stores, r.Factory, r.Options.StoreOptions)
-		if err != nil {
-			for _, e := range splitJoined(err) {
-				rep.Errors = append(rep.Errors, quota.RunError{Scope: "store", Message: e.Error()})
+	if r.StoreErr != nil {
+		// A store that could not be opened is a store error of every run;
+		// the others are still written and still hold the alert memory.
+		for _, e := range splitJoined(r.StoreErr) {
+			rep.Errors = append(rep.Errors, quota.RunError{Scope: "store", Message: e.Error()})
+		}
+		delivered = false
+	}
+	if multi := r.Stores; multi != nil {
+		var errs []error
+		for _, part := range parts {
+			// History is read before this run is added to it.
+			if err := Forecast(ctx, multi.Stores(), r.Catalog, part); err != nil {
+				fe := quota.RunError{Scope: "forecast", Message: err.Error()}
+				if len(parts) > 1 {
+					fe.AccountID = part.AccountID
+				}
+				rep.Errors = append(rep.Errors, fe)
 			}
+			errs = append(errs, multi.WriteRun(ctx, part))
+		}
+		rep.MergeAccountMetrics(parts)
+		err := errors.Join(errs...)
+		if err != nil {
+			rep.Errors = append(rep.Errors, quota.RunError{Scope: "store", Message: err.Error()})
 			delivered = false
 		}
-		if multi != nil {
-			defer multi.Close()
-			var errs []error
-			for _, part := range parts {
-				// History is read before this run is added to it.
-				if err := Forecast(ctx, multi.Stores(), r.Catalog, part); err != nil {
-					fe := quota.RunError{Scope: "forecast", Message: err.Error()}
-					if len(parts) > 1 {
-						fe.AccountID = part.AccountID
-					}
-					rep.Errors = append(rep.Errors, fe)
-				}
-				errs = append(errs, multi.WriteRun(ctx, part))
+		failed := store.FailedSinks(err)
+		for _, s := range multi.Stores() {
+			if !failed[s.String()] {
+				sum.SinksWritten = append(sum.SinksWritten, s.String())
 			}
-			rep.MergeAccountMetrics(parts)
-			err := errors.Join(errs...)
-			if err != nil {
-				rep.Errors = append(rep.Errors, quota.RunError{Scope: "store", Message: err.Error()})
-				delivered = false
-			}
-			failed := store.FailedSinks(err)
-			for _, s := range multi.Stores() {
-				if !failed[s.String()] {
-					sum.SinksWritten = append(sum.SinksWritten, s.String())
-				}
-			}
-			states, stores = multi, multi
 		}
+		states = multi
 	}
-	if err := r.writeDashboards(ctx, rep, stores, &sum); err != nil {
+	if err := r.writeDashboards(ctx, rep, r.Stores, &sum); err != nil {
 		rep.Errors = append(rep.Errors, quota.RunError{Scope: "dashboard", Message: err.Error()})
 		delivered = false
 	}
 
-	if len(r.Options.Notify) > 0 {
+	if len(r.Channels) > 0 {
 		var errs []error
 		for _, part := range parts {
 			out, err := r.notify(ctx, part, states, len(rep.Accounts) > 1)
@@ -298,23 +285,31 @@ func splitJoined(err error) []error {
 }
 
 func (r *Runner) notify(ctx context.Context, rep *quota.Report, states alert.Store, nameAccount bool) (alert.Outcome, error) {
+	cfg := r.Options.Alert
+	cfg.NameAccount = nameAccount
+	n := &alert.Notifier{Store: states, Channels: r.Channels, Config: cfg, Log: r.Options.Log}
+	return n.Run(ctx, rep)
+}
+
+// Channels builds the alert channels specs name, once for all the runs of
+// a program: SNS topics are published to with f's clients of the topic's
+// Region, webhooks with an HTTP client of their own, and the stdout
+// channel writes to stdout.
+func Channels(f *awsapi.Factory, specs []alert.Spec, stdout io.Writer) ([]alert.Channel, error) {
 	deps := alert.Deps{
-		SNS:    func(region string) alert.Publisher { return r.Factory.For(region).SNS },
+		SNS:    func(region string) alert.Publisher { return f.For(region).SNS },
 		HTTP:   &http.Client{Timeout: 10 * time.Second},
-		Stdout: r.Options.Stdout,
+		Stdout: stdout,
 	}
 	var channels []alert.Channel
-	for _, spec := range r.Options.Notify {
+	for _, spec := range specs {
 		ch, err := spec.Build(deps)
 		if err != nil {
-			return alert.Outcome{}, err
+			return nil, err
 		}
 		channels = append(channels, ch)
 	}
-	cfg := r.Options.Alert
-	cfg.NameAccount = nameAccount
-	n := &alert.Notifier{Store: states, Channels: channels, Config: cfg, Log: r.Options.Log}
-	return n.Run(ctx, rep)
+	return channels, nil
 }
 
 // partOf is the part of a larger run an account's report is, by which the

@@ -43,11 +43,47 @@ func runnerOf(t *testing.T, sc *sim.Scenario, stores []string, stdout *bytes.Buf
 	f := simtest.Connect(t, sim.New(sc, sim.WithClock(func() time.Time { return testNow })), o)
 	cfg := engine.DefaultConfig()
 	cfg.Regions = []string{"us-east-1"}
+	return open(t, &Runner{Factory: f, Catalog: catalog.Default(), Options: Options{
+		Engine: cfg, Alert: alert.DefaultConfig(), Now: func() time.Time { return testNow },
+	}}, stores, stdout)
+}
+
+// open opens the runner's stores and builds its stdout channel, as the
+// programs do once before their runs; the stores are closed when the test
+// ends.
+func open(t *testing.T, r *Runner, stores []string, stdout *bytes.Buffer) *Runner {
+	t.Helper()
+	if len(stores) > 0 {
+		r.Stores, r.StoreErr = store.OpenAll(context.Background(), stores, r.Factory, store.Options{})
+		if r.Stores != nil {
+			t.Cleanup(func() { r.Stores.Close() })
+		}
+	}
 	spec, _ := alert.ParseSpec("stdout")
-	return &Runner{Factory: f, Catalog: catalog.Default(), Options: Options{
-		Engine: cfg, Stores: stores, Notify: []alert.Spec{spec}, Alert: alert.DefaultConfig(),
-		Stdout: stdout, Now: func() time.Time { return testNow },
-	}}
+	channels, err := Channels(r.Factory, []alert.Spec{spec}, stdout)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Channels = channels
+	return r
+}
+
+// storeOf is the runner's open store that spec names.
+func storeOf(t *testing.T, r *Runner, spec string) store.Store {
+	t.Helper()
+	sp, err := store.ParseSpec(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Stores != nil {
+		for _, s := range r.Stores.Stores() {
+			if s.String() == sp.String() {
+				return s
+			}
+		}
+	}
+	t.Fatalf("no open store %s", spec)
+	return nil
 }
 
 // storeEndpoint is moto's address when a store of specs is in AWS.
@@ -95,11 +131,7 @@ func TestRunStoresAndAlertsOnce(t *testing.T) {
 		t.Errorf("second run made %d calls by its summary, first %d: want this run's own", sum.APICalls, first)
 	}
 
-	s, err := store.Open(context.Background(), db, r.Factory, store.Options{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := storeOf(t, r, db)
 	runs, err := s.Runs(context.Background(), store.Query{InstanceID: "11111111-aaaa-4000-8000-000000000001"})
 	if err != nil || len(runs) != 2 {
 		t.Errorf("stored runs of big = %d, %v; want 2", len(runs), err)

@@ -65,11 +65,7 @@ func accountRecords(t *testing.T, r *Runner, specs []string) map[string][]string
 	ctx := context.Background()
 	out := map[string][]string{}
 	for _, spec := range specs {
-		s, err := store.Open(ctx, spec, r.Factory, store.Options{ReadOnly: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
+		s := storeOf(t, r, spec)
 		line := func(run store.Run) string {
 			return fmt.Sprintf("%s %s %d", run.AccountID, run.Region, len(run.Metrics))
 		}

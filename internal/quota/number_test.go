@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParseNumber(t *testing.T) {
@@ -71,4 +72,31 @@ func FuzzParseNumber(f *testing.F) {
 			t.Fatalf("ParseNumber(%q) = %v, strconv reads %v", s, got, want)
 		}
 	})
+}
+
+func TestParseDuration(t *testing.T) {
+	tests := []struct {
+		in   string
+		want time.Duration
+		err  string
+	}{
+		{in: "90m", want: 90 * time.Minute},
+		{in: "7d", want: 7 * 24 * time.Hour},
+		{in: "0d", want: 0},
+		{in: "-5m", want: -5 * time.Minute},
+		{in: "36500d", want: 36500 * 24 * time.Hour},
+		{in: "36501d", err: `"36501d" is not a number of days from 0 to 36500`},
+		{in: "1.5d", err: `"1.5d" is not a number of days from 0 to 36500`},
+		{in: "-1d", err: `"-1d" is not a number of days from 0 to 36500`},
+		{in: "soon", err: `"soon" is not a duration such as 90m, 36h or 7d`},
+	}
+	for _, tt := range tests {
+		got, err := ParseDuration(tt.in)
+		switch {
+		case tt.err != "" && (err == nil || err.Error() != tt.err):
+			t.Errorf("ParseDuration(%q) error = %v, want %q", tt.in, err, tt.err)
+		case tt.err == "" && (err != nil || got != tt.want):
+			t.Errorf("ParseDuration(%q) = %v, %v; want %v", tt.in, got, err, tt.want)
+		}
+	}
 }

@@ -15,6 +15,15 @@ const (
 	MaxThreshold = 99
 )
 
+// CheckThreshold reports whether p, in percent, is a threshold from
+// MinThreshold to MaxThreshold; the error gives the value and the range.
+func CheckThreshold(p float64) error {
+	if !InRange(p, MinThreshold, MaxThreshold) {
+		return fmt.Errorf("%v is outside %d–%d (percent)", p, MinThreshold, MaxThreshold)
+	}
+	return nil
+}
+
 // ThresholdKind says what a ThresholdRule matches, in order of precedence:
 // a rule for one quota of one instance beats a rule for a quota code,
 // which beats a rule for quota names, which beats the global threshold.

@@ -100,7 +100,8 @@ func TestOpenRejects(t *testing.T) {
 		want string
 	}{
 		{"bad spec", "dynamo:x", Options{}, `store: "dynamo:x" is not one of local:<path>, dynamodb:<table>, s3://<bucket>/<prefix>`},
-		{"negative retention", "local:" + filepath.Join(t.TempDir(), "h.db"), Options{Retention: -time.Hour}, "store: retention -1h0m0s is negative"},
+		{"negative retention", "local:/h.db", Options{Retention: -time.Hour}, "store local:/h.db: retention: -1h0m0s is negative"},
+		{"bad KMS key", "s3://bucket", Options{KMSKeyID: "key"}, `store s3://bucket/: kms-key: "key" is not a KMS key id, key ARN, alias or alias ARN`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -54,6 +54,17 @@ type Options struct {
 	ReadOnly bool
 }
 
+// Validate checks the options, naming the first bad one with its value.
+func (o Options) Validate() error {
+	if o.Retention < 0 {
+		return fmt.Errorf("retention: %s is negative", o.Retention)
+	}
+	if err := CheckKMSKey(o.KMSKeyID); err != nil {
+		return fmt.Errorf("kms-key: %w", err)
+	}
+	return nil
+}
+
 func (o Options) retention() time.Duration {
 	if o.Retention == 0 {
 		return DefaultRetention
@@ -127,8 +138,8 @@ func Open(ctx context.Context, spec string, clients Clients, opts Options) (Stor
 	if err != nil {
 		return nil, err
 	}
-	if opts.Retention < 0 {
-		return nil, fmt.Errorf("store: retention %s is negative", opts.Retention)
+	if err := opts.Validate(); err != nil {
+		return nil, fmt.Errorf("store %s: %w", sp, err)
 	}
 	if sp.NeedsAWS() && clients == nil {
 		return nil, fmt.Errorf("store %s: no AWS clients to open it with", sp)
