@@ -24,9 +24,8 @@ type Store interface {
 }
 
 // NoStoreWarning is the start-up warning to print when no state store is
-// configured and a Memory store stands in for one.
-const NoStoreWarning = "warning: no alert state store configured: alerts are not remembered between runs, " +
-	"so every run sends every current violation again as new; configure a state store to send each alert once"
+// configured: one line a terminal shows whole.
+const NoStoreWarning = "warning: no alert state store configured: every run sends every current violation again as new"
 
 // Memory is a Store held in memory: for tests, and for runs without a
 // configured store (each process then starts with no memory). It is safe
