@@ -436,9 +436,9 @@ func groupUnknowns(items []unknownItem) []unknownGroup {
 				noun = "instances and Regions"
 			}
 		}
-		g.Spread = fmt.Sprintf("%s in %d %s", plural(len(g.Items), "quota"), len(places[head]), noun)
+		g.Spread = fmt.Sprintf("%s in %d %s", quota.Plural(len(g.Items), "quota"), len(places[head]), noun)
 		if len(places[head]) == 1 {
-			g.Spread = fmt.Sprintf("%s in %s", plural(len(g.Items), "quota"), strings.SplitN(g.Items[0], " · ", 2)[0])
+			g.Spread = fmt.Sprintf("%s in %s", quota.Plural(len(g.Items), "quota"), strings.SplitN(g.Items[0], " · ", 2)[0])
 		}
 		out = append(out, *g)
 	}
@@ -456,13 +456,6 @@ func splitReason(reason string) (head, detail string) {
 		return reason[:i], reason[i+2 : len(reason)-1]
 	}
 	return reason, ""
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // formatPercent prints a utilization: whole percent from 10% on, one
