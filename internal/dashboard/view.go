@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -162,7 +163,7 @@ func build(in Input) (*view, error) {
 			iv.Alias = inst.InstanceID
 		}
 		if multi {
-			iv.Account = cmpOr(inst.AccountName, inst.AccountID)
+			iv.Account = cmp.Or(inst.AccountName, inst.AccountID)
 		}
 		v.Totals.Instances++
 		if iv.Active {
@@ -194,7 +195,7 @@ func build(in Input) (*view, error) {
 		if rv == nil {
 			rv = &regionView{Anchor: anchor("r", key), Region: r.Region, Name: "account " + r.Region}
 			if multi {
-				rv.Account = cmpOr(r.AccountName, r.AccountID)
+				rv.Account = cmp.Or(r.AccountName, r.AccountID)
 				rv.Name = "account " + rv.Account + " " + r.Region
 			}
 			byPlace[key], places = rv, append(places, rv)
@@ -258,7 +259,7 @@ func sortPlaces(places []*regionView, rep *quota.Report) {
 	}
 	var accounts []string
 	for _, a := range rep.Accounts {
-		accounts = append(accounts, cmpOr(a.AccountName, a.AccountID))
+		accounts = append(accounts, cmp.Or(a.AccountName, a.AccountID))
 	}
 	sort.SliceStable(places, func(i, j int) bool {
 		a, b := places[i], places[j]
@@ -270,13 +271,6 @@ func sortPlaces(places []*regionView, rep *quota.Report) {
 		}
 		return a.Region < b.Region
 	})
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // newRow makes the row of r, judged against r's own threshold when a
