@@ -85,8 +85,8 @@ type unknownGroup struct {
 type Row struct {
 	Anchor string
 	// Where is the instance alias, or the Region of an account-level quota.
-	Where, WhereAnchor string
-	Status, StatusText string
+	Where              string
+	Status             string
 	Name, Code, Parent string
 	Usage, Limit, Util string
 	utilization        float64
@@ -100,7 +100,6 @@ type Row struct {
 	// set while AWS works on it (the link is left out then).
 	Request      string
 	Pending      bool
-	Adjustable   bool
 	Reason, Note string
 	// Own is the row's own threshold when a per-quota rule set one
 	// other than the run's ("threshold 60%").
@@ -146,9 +145,9 @@ func build(in Input) (*view, error) {
 	}
 	tr := newTrends(rep, in.History)
 	v.TrendNote = tr.note()
-	mk := func(r quota.Result, where, whereAnchor, key, region string) Row {
+	mk := func(r quota.Result, where, key, region string) Row {
 		row := newRow(r, rep.Threshold, region)
-		row.Where, row.WhereAnchor = where, whereAnchor
+		row.Where = where
 		row.Anchor = anchor("q", key+"-"+r.QuotaID())
 		row.Trend = newSparkline(tr, key+"/"+r.QuotaID(), rep.Threshold)
 		return row
@@ -172,7 +171,7 @@ func build(in Input) (*view, error) {
 			v.Totals.Inactive++
 		}
 		for _, r := range inst.Metrics {
-			row := mk(r, iv.Alias, iv.Anchor, inst.InstanceID, inst.Region)
+			row := mk(r, iv.Alias, inst.InstanceID, inst.Region)
 			iv.Rows = append(iv.Rows, row)
 			if row.Status == rowUnknown {
 				unknowns = append(unknowns, unknownItem{r, iv.Alias, ""})
@@ -201,7 +200,7 @@ func build(in Input) (*view, error) {
 			byPlace[key], places = rv, append(places, rv)
 		}
 		where := strings.TrimSpace(rv.Account + " " + r.Region)
-		rv.Rows = append(rv.Rows, mk(r, where, rv.Anchor, "account/"+key, r.Region))
+		rv.Rows = append(rv.Rows, mk(r, where, "account/"+key, r.Region))
 		if rv.Rows[len(rv.Rows)-1].Status == rowUnknown {
 			unknowns = append(unknowns, unknownItem{r, "", where})
 		}
@@ -278,7 +277,7 @@ func sortPlaces(places []*regionView, rep *quota.Report) {
 func newRow(r quota.Result, threshold float64, region string) Row {
 	row := Row{
 		Status: string(r.Status), Name: r.QuotaName, Parent: r.Parent, Reason: r.Reason, Note: r.Note,
-		Usage: "–", Limit: "–", Util: "–", Adjustable: r.Adjustable, Singleton: r.Singleton,
+		Usage: "–", Limit: "–", Util: "–", Singleton: r.Singleton,
 		IncreaseURL: quota.IncreaseURL(r, region),
 	}
 	if r.Threshold > 0 {
@@ -326,7 +325,6 @@ func newRow(r quota.Result, threshold float64, region string) Row {
 		// Usage against a limit of 0: no percentage, but full.
 		row.Width, row.Over, row.utilization = 100, true, math.Inf(1)
 	}
-	row.StatusText = statusText[row.Status]
 	return row
 }
 
