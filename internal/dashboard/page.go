@@ -1,6 +1,9 @@
 package dashboard
 
-import "fmt"
+import (
+	"cmp"
+	"fmt"
+)
 
 // The page, top to bottom: one function per block. Every value from the
 // report goes through printf's escaping; markup is only the page's own.
@@ -146,7 +149,7 @@ func (p *printer) instanceList(v *view) {
     <tbody>
     `, len(v.Instances))
 	for _, in := range v.Instances {
-		status := sprintf(`<span class="state">%s</span>`, cmpOr(in.State, "not recorded"))
+		status := sprintf(`<span class="state">%s</span>`, cmp.Or(in.State, "not recorded"))
 		// An instance that is not active has no counts.
 		figure := func(n int) any {
 			if in.Active {
@@ -238,7 +241,7 @@ func (p *printer) instance(in instanceView) {
   `)
 	} else {
 		p.printf(`</h2>
-  <p class="empty">Not measured: the instance is %s, and only ACTIVE instances are measured.</p>`, cmpOr(in.State, "in an unrecorded state"))
+  <p class="empty">Not measured: the instance is %s, and only ACTIVE instances are measured.</p>`, cmp.Or(in.State, "in an unrecorded state"))
 	}
 	p.printf("\n</section>\n")
 }

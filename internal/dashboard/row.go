@@ -1,5 +1,7 @@
 package dashboard
 
+import "cmp"
+
 // The quota tables: their head and a row per quota, with its meter and
 // trend line.
 
@@ -86,7 +88,7 @@ func (p *printer) row(r Row, where bool) {
 	}
 	p.printf(`</td>
 <td><span title="%s">%s</span></td>
-<td>`, r.LimitFromTitle, cmpOr(r.LimitFrom, "–"))
+<td>`, r.LimitFromTitle, cmp.Or(r.LimitFrom, "–"))
 	switch {
 	case r.IncreaseURL != "" && !r.Pending:
 		p.printf(`<a class="inc" href="%s" target="_blank" rel="noopener noreferrer">Request increase</a>`, url(r.IncreaseURL))

@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -84,8 +85,8 @@ type unknownGroup struct {
 type Row struct {
 	Anchor string
 	// Where is the instance alias, or the Region of an account-level quota.
-	Where, WhereAnchor string
-	Status, StatusText string
+	Where              string
+	Status             string
 	Name, Code, Parent string
 	Usage, Limit, Util string
 	utilization        float64
@@ -99,7 +100,6 @@ type Row struct {
 	// set while AWS works on it (the link is left out then).
 	Request      string
 	Pending      bool
-	Adjustable   bool
 	Reason, Note string
 	// Own is the row's own threshold when a per-quota rule set one
 	// other than the run's ("threshold 60%").
@@ -145,9 +145,9 @@ func build(in Input) (*view, error) {
 	}
 	tr := newTrends(rep, in.History)
 	v.TrendNote = tr.note()
-	mk := func(r quota.Result, where, whereAnchor, key, region string) Row {
+	mk := func(r quota.Result, where, key, region string) Row {
 		row := newRow(r, rep.Threshold, region)
-		row.Where, row.WhereAnchor = where, whereAnchor
+		row.Where = where
 		row.Anchor = anchor("q", key+"-"+r.QuotaID())
 		row.Trend = newSparkline(tr, key+"/"+r.QuotaID(), rep.Threshold)
 		return row
@@ -162,7 +162,7 @@ func build(in Input) (*view, error) {
 			iv.Alias = inst.InstanceID
 		}
 		if multi {
-			iv.Account = cmpOr(inst.AccountName, inst.AccountID)
+			iv.Account = cmp.Or(inst.AccountName, inst.AccountID)
 		}
 		v.Totals.Instances++
 		if iv.Active {
@@ -171,7 +171,7 @@ func build(in Input) (*view, error) {
 			v.Totals.Inactive++
 		}
 		for _, r := range inst.Metrics {
-			row := mk(r, iv.Alias, iv.Anchor, inst.InstanceID, inst.Region)
+			row := mk(r, iv.Alias, inst.InstanceID, inst.Region)
 			iv.Rows = append(iv.Rows, row)
 			if row.Status == rowUnknown {
 				unknowns = append(unknowns, unknownItem{r, iv.Alias, ""})
@@ -194,13 +194,13 @@ func build(in Input) (*view, error) {
 		if rv == nil {
 			rv = &regionView{Anchor: anchor("r", key), Region: r.Region, Name: "account " + r.Region}
 			if multi {
-				rv.Account = cmpOr(r.AccountName, r.AccountID)
+				rv.Account = cmp.Or(r.AccountName, r.AccountID)
 				rv.Name = "account " + rv.Account + " " + r.Region
 			}
 			byPlace[key], places = rv, append(places, rv)
 		}
 		where := strings.TrimSpace(rv.Account + " " + r.Region)
-		rv.Rows = append(rv.Rows, mk(r, where, rv.Anchor, "account/"+key, r.Region))
+		rv.Rows = append(rv.Rows, mk(r, where, "account/"+key, r.Region))
 		if rv.Rows[len(rv.Rows)-1].Status == rowUnknown {
 			unknowns = append(unknowns, unknownItem{r, "", where})
 		}
@@ -258,7 +258,7 @@ func sortPlaces(places []*regionView, rep *quota.Report) {
 	}
 	var accounts []string
 	for _, a := range rep.Accounts {
-		accounts = append(accounts, cmpOr(a.AccountName, a.AccountID))
+		accounts = append(accounts, cmp.Or(a.AccountName, a.AccountID))
 	}
 	sort.SliceStable(places, func(i, j int) bool {
 		a, b := places[i], places[j]
@@ -272,19 +272,12 @@ func sortPlaces(places []*regionView, rep *quota.Report) {
 	})
 }
 
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
-}
-
 // newRow makes the row of r, judged against r's own threshold when a
 // per-quota rule gave it one, else the run's.
 func newRow(r quota.Result, threshold float64, region string) Row {
 	row := Row{
 		Status: string(r.Status), Name: r.QuotaName, Parent: r.Parent, Reason: r.Reason, Note: r.Note,
-		Usage: "–", Limit: "–", Util: "–", Adjustable: r.Adjustable, Singleton: r.Singleton,
+		Usage: "–", Limit: "–", Util: "–", Singleton: r.Singleton,
 		IncreaseURL: quota.IncreaseURL(r, region),
 	}
 	if r.Threshold > 0 {
@@ -332,7 +325,6 @@ func newRow(r quota.Result, threshold float64, region string) Row {
 		// Usage against a limit of 0: no percentage, but full.
 		row.Width, row.Over, row.utilization = 100, true, math.Inf(1)
 	}
-	row.StatusText = statusText[row.Status]
 	return row
 }
 
@@ -436,9 +428,9 @@ func groupUnknowns(items []unknownItem) []unknownGroup {
 				noun = "instances and Regions"
 			}
 		}
-		g.Spread = fmt.Sprintf("%s in %d %s", plural(len(g.Items), "quota"), len(places[head]), noun)
+		g.Spread = fmt.Sprintf("%s in %d %s", quota.Plural(len(g.Items), "quota"), len(places[head]), noun)
 		if len(places[head]) == 1 {
-			g.Spread = fmt.Sprintf("%s in %s", plural(len(g.Items), "quota"), strings.SplitN(g.Items[0], " · ", 2)[0])
+			g.Spread = fmt.Sprintf("%s in %s", quota.Plural(len(g.Items), "quota"), strings.SplitN(g.Items[0], " · ", 2)[0])
 		}
 		out = append(out, *g)
 	}
@@ -456,13 +448,6 @@ func splitReason(reason string) (head, detail string) {
 		return reason[:i], reason[i+2 : len(reason)-1]
 	}
 	return reason, ""
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // formatPercent prints a utilization: whole percent from 10% on, one

@@ -368,7 +368,7 @@ func TestStopIsNotAFailure(t *testing.T) {
 		return Snapshot{}, ctx.Err()
 	}})
 	_ = srv.ScanOnce(ctx)
-	if body := exposition(t, srv.Collector()); !strings.Contains(body, "cqmon_scan_errors_total 0") {
+	if body := exposition(t, srv.collector); !strings.Contains(body, "cqmon_scan_errors_total 0") {
 		t.Errorf("a cancelled scan was counted as failed:\n%s", body)
 	}
 }

@@ -68,9 +68,6 @@ func New(s Server) (*Server, error) {
 	return &s, nil
 }
 
-// Collector returns the server's collector.
-func (s *Server) Collector() *Collector { return s.collector }
-
 // ScanOnce runs one scan and hands its outcome to the collector.
 func (s *Server) ScanOnce(ctx context.Context) error {
 	snap, err := s.Scan(ctx)

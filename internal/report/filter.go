@@ -101,8 +101,7 @@ func (f Filter) result(r quota.Result, threshold, near float64) bool {
 	if strings.EqualFold(f.Quota, r.QuotaID()) || f.Quota == r.Key {
 		return true
 	}
-	ok, _ := path.Match(strings.ToLower(f.Quota), strings.ToLower(r.QuotaName))
-	return ok
+	return quota.MatchName(f.Quota, r.QuotaName)
 }
 
 // Near reports whether r is an OK quota within band percentage points
