@@ -10,6 +10,7 @@
 package exporter
 
 import (
+	"cmp"
 	"strings"
 	"sync"
 	"time"
@@ -142,19 +143,20 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(descThreshold, prometheus.GaugeValue, rep.Threshold/100)
 	for _, in := range rep.Instances {
 		for _, r := range in.Metrics {
-			collectResult(ch, rep, in.Region, in.InstanceID, in.InstanceAlias, r)
+			collectResult(ch, rep, cmp.Or(in.AccountID, rep.AccountID), in.Region, in.InstanceID, in.InstanceAlias, r)
 		}
 	}
 	for _, r := range rep.Account.Metrics {
-		collectResult(ch, rep, r.Region, "", "", r)
+		collectResult(ch, rep, cmp.Or(r.AccountID, rep.AccountID), r.Region, "", "", r)
 	}
 }
 
 // collectResult emits one quota's known values, its threshold, its
 // forecast when it has one, and the unknown marker when it is unknown: an
-// unknown value is absent, never 0.
-func collectResult(ch chan<- prometheus.Metric, rep *quota.Report, region, id, alias string, r quota.Result) {
-	account := rep.AccountID
+// unknown value is absent, never 0. account is the account the quota
+// belongs to: in a run of several accounts, not the report's (the
+// caller's), or two accounts' account-level quotas would be one series.
+func collectResult(ch chan<- prometheus.Metric, rep *quota.Report, account, region, id, alias string, r quota.Result) {
 	code := ""
 	if r.QuotaCode != nil {
 		code = *r.QuotaCode

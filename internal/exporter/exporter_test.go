@@ -372,3 +372,46 @@ func TestStopIsNotAFailure(t *testing.T) {
 		t.Errorf("a cancelled scan was counted as failed:\n%s", body)
 	}
 }
+
+// A run of several accounts labels each quota with its own account: two
+// accounts' account-level quotas of one Region are two series, and a
+// member account's instance is not labelled with the caller's account.
+func TestSeveralAccounts(t *testing.T) {
+	instanceCount := func(account string, usage float64) quota.Result {
+		return quota.Result{ServiceCode: "connect", QuotaCode: str("L-AA17A6B9"), QuotaName: "Amazon Connect instance count", Key: "connect.instances",
+			Region: "us-east-1", AccountID: account, Usage: num(usage), Limit: num(100), LimitSource: quota.LimitAccount, Utilization: num(usage), Status: quota.StatusOK}
+	}
+	c := NewCollector()
+	c.Completed(Snapshot{Finished: finished, Report: &quota.Report{
+		AccountID: "111111111111", Threshold: 80,
+		Instances: []quota.InstanceReport{{
+			AccountID: "222222222222", InstanceID: "i-member", InstanceAlias: "member", Region: "us-east-1", InstanceStatus: "ACTIVE",
+			Metrics: []quota.Result{{ServiceCode: "connect", QuotaCode: str("L-9A46857E"), QuotaName: "Users per instance", Key: "connect.users",
+				Usage: num(10), Limit: num(500), LimitSource: quota.LimitAccount, Utilization: num(2), Status: quota.StatusOK}},
+		}},
+		Account: quota.AccountReport{Metrics: []quota.Result{instanceCount("111111111111", 4), instanceCount("222222222222", 7)}},
+	}}, nil)
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(c)
+	fams, err := reg.Gather()
+	if err != nil {
+		t.Fatalf("gather: %v", err)
+	}
+	got := map[string]float64{}
+	for _, f := range fams {
+		if f.GetName() != "cqmon_quota_usage" {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			labels := map[string]string{}
+			for _, l := range m.GetLabel() {
+				labels[l.GetName()] = l.GetValue()
+			}
+			got[labels["account"]+" "+labels["quota_code"]] = m.GetGauge().GetValue()
+		}
+	}
+	want := map[string]float64{"111111111111 L-AA17A6B9": 4, "222222222222 L-AA17A6B9": 7, "222222222222 L-9A46857E": 10}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("cqmon_quota_usage by account and code (-want +got):\n%s", diff)
+	}
+}
