@@ -115,7 +115,7 @@ func (f *Factory) WithCredentials(provider aws.CredentialsProvider) *Factory {
 		provider = aws.NewCredentialsCache(provider)
 	}
 	cfg.Credentials = provider
-	return &Factory{cfg: cfg, opts: f.opts, pacer: NewPacer(f.opts.Share, f.opts.Rates), clients: map[string]*Clients{}}
+	return &Factory{cfg: cfg, opts: f.opts, pacer: NewPacer(f.opts.Share, f.opts.ShareMax, f.opts.Rates), clients: map[string]*Clients{}}
 }
 
 // Credentials retrieves the factory's credentials, so that a role that

@@ -184,3 +184,25 @@ func TestSpendIdle(t *testing.T) {
 		})
 	}
 }
+
+// TestWithCredentialsKeepsShareMax: the factory of another account paces
+// with a pacer of its own, built from the same options as the caller's.
+func TestWithCredentialsKeepsShareMax(t *testing.T) {
+	srv, _ := connectServer(t, 0, false)
+	creds := credentials.NewStaticCredentialsProvider("AKID", "SECRET", "")
+	base, err := NewFactory(context.Background(), Options{
+		Region: "us-east-1", Endpoint: srv.URL, StaticCredentials: &creds, Share: 0.5, ShareMax: 0.6,
+		Rates: func(string, string) float64 { return 20 },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := base.WithCredentials(credentials.NewStaticCredentialsProvider("AKID2", "SECRET2", ""))
+	if err := listUsers(context.Background(), f); err != nil {
+		t.Fatal(err)
+	}
+	f.Pacer().SpendIdle("us-east-1", "Connect", "ListUsers", 0)
+	if st := f.Pacer().Stats(); len(st) != 1 || st[0].Share != 0.6 {
+		t.Errorf("Stats() = %+v, want share 0.6", st)
+	}
+}

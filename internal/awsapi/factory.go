@@ -146,14 +146,10 @@ func NewFactory(ctx context.Context, opts Options) (*Factory, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load AWS configuration: %w", err)
 	}
-	pacer := NewPacer(opts.Share, opts.Rates)
-	if opts.ShareMax > 0 {
-		pacer.SetShareMax(opts.ShareMax)
-	}
 	return &Factory{
 		cfg:     cfg,
 		opts:    opts,
-		pacer:   pacer,
+		pacer:   NewPacer(opts.Share, opts.ShareMax, opts.Rates),
 		clients: map[string]*Clients{},
 	}, nil
 }

@@ -193,21 +193,18 @@ type Pacer struct {
 }
 
 // NewPacer returns a pacer spending share (0 < share <= 1) of each
-// operation's rate as given by rates (DefaultRate when nil).
-func NewPacer(share float64, rates func(service, operation string) float64) *Pacer {
+// operation's rate as given by rates (DefaultRate when nil). shareMax is
+// the most of a rate SpendIdle may grant, never under share; 0 means
+// DefaultShareMax.
+func NewPacer(share, shareMax float64, rates func(service, operation string) float64) *Pacer {
 	if rates == nil {
 		rates = DefaultRate
 	}
-	return &Pacer{share: share, shareMax: max(share, DefaultShareMax), rates: rates, buckets: map[string]*rate.Limiter{},
+	if shareMax <= 0 {
+		shareMax = DefaultShareMax
+	}
+	return &Pacer{share: share, shareMax: max(share, shareMax), rates: rates, buckets: map[string]*rate.Limiter{},
 		stats: map[string]*OpStats{}, overrides: map[string]float64{}, shares: map[string]float64{}}
-}
-
-// SetShareMax sets the most of an operation's rate SpendIdle may grant
-// (never under the base share).
-func (p *Pacer) SetShareMax(shareMax float64) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.shareMax = max(p.share, shareMax)
 }
 
 // SpendIdle sizes an operation's budget from the customer's own recent

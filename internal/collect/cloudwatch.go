@@ -193,8 +193,14 @@ func metrics() Family {
 				}
 			}
 			// A quota whose usage metric Service Quotas names differently
-			// is read again with that metric.
-			if again := apiRateQueries(env, env.limits()); len(again) > 0 {
+			// is read again with that metric. Without limits no quota has
+			// another name, and apiRateQueries would give the first round's
+			// queries again.
+			limits := env.limits()
+			if limits == nil {
+				return res
+			}
+			if again := apiRateQueries(env, limits); len(again) > 0 {
 				peaks, err := readPeaks(ctx, env.Metrics, again, env.Now.Add(-env.Lookback), env.Now)
 				for i, q := range again {
 					res[q.target] = apiRateMeasurement(env, q, peaks, i, err, window)

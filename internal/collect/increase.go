@@ -9,7 +9,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/servicequotas"
 	sqtypes "github.com/aws/aws-sdk-go-v2/service/servicequotas/types"
-	"github.com/aws/smithy-go"
 
 	"github.com/cqmon/cqmon/internal/quota"
 )
@@ -76,8 +75,7 @@ func PlanIncrease(ctx context.Context, api IncreaseAPI, region string, d quota.D
 		input.ContextId = aws.String(in.ARN)
 	}
 	out, err := api.GetServiceQuota(ctx, input)
-	var apiErr smithy.APIError
-	if errors.As(err, &apiErr) && apiErr.ErrorCode() == "NoSuchResourceException" {
+	if serviceAbsent(err) {
 		return inc, refuse("quota %s: Service Quotas does not know it for service %s in %s", d.Code, d.ServiceCode, region)
 	}
 	if err != nil {

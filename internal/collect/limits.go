@@ -108,10 +108,17 @@ func newLimits() *Limits {
 }
 
 // serviceAbsent reports whether err is Service Quotas' answer that it
-// knows no such service in this Region.
-func serviceAbsent(err error) bool {
+// knows no such service (or quota) in this Region.
+func serviceAbsent(err error) bool { return hasCode(err, "NoSuchResourceException") }
+
+// levelRefused reports whether err is an endpoint's refusal of a level
+// filter: one without resource-level quotas answers only account level.
+func levelRefused(err error) bool { return hasCode(err, "ValidationException") }
+
+// hasCode reports whether err is an AWS answer with that error code.
+func hasCode(err error, code string) bool {
 	var apiErr smithy.APIError
-	return errors.As(err, &apiErr) && apiErr.ErrorCode() == "NoSuchResourceException"
+	return errors.As(err, &apiErr) && apiErr.ErrorCode() == code
 }
 
 // checkEntry rejects a listed quota that does not make sense: without a
@@ -144,8 +151,7 @@ func (l *Limits) listApplied(ctx context.Context, api QuotasAPI, svc string) (bo
 		out, err := api.ListServiceQuotas(ctx, &servicequotas.ListServiceQuotasInput{
 			ServiceCode: aws.String(svc), QuotaAppliedAtLevel: level, MaxResults: aws.Int32(sqPageSize), NextToken: token,
 		})
-		var apiErr smithy.APIError
-		if err != nil && level != "" && token == nil && errors.As(err, &apiErr) && apiErr.ErrorCode() == "ValidationException" {
+		if level != "" && token == nil && levelRefused(err) {
 			// An endpoint without resource-level quotas: list account values.
 			level = ""
 			continue

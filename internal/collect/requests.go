@@ -2,14 +2,12 @@ package collect
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/servicequotas"
 	sqtypes "github.com/aws/aws-sdk-go-v2/service/servicequotas/types"
-	"github.com/aws/smithy-go"
 
 	"github.com/cqmon/cqmon/internal/quota"
 )
@@ -24,8 +22,7 @@ func LoadRequests(ctx context.Context, api QuotasAPI, serviceCodes []string, now
 	since := now.Add(-quota.RequestWindow)
 	for _, svc := range serviceCodes {
 		got, err := listRequests(ctx, api, svc, sqtypes.AppliedLevelEnumAll)
-		var apiErr smithy.APIError
-		if errors.As(err, &apiErr) && apiErr.ErrorCode() == "ValidationException" {
+		if levelRefused(err) {
 			// An endpoint without resource-level quotas: account level.
 			got, err = listRequests(ctx, api, svc, "")
 		}

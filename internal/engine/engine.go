@@ -258,12 +258,10 @@ func (e *Engine) RunAccounts(ctx context.Context, targets []Target, concurrency 
 // NewRunID returns a run id: the start time and a random suffix. Callers
 // that need the id before the run (an assumed role's session name) make
 // it first and set Engine.RunID.
-func NewRunID(t time.Time) string { return runID(t.UTC()) }
-
-func runID(t time.Time) string {
+func NewRunID(t time.Time) string {
 	b := make([]byte, 4)
 	_, _ = rand.Read(b)
-	return t.Format("20060102T150405Z") + "-" + hex.EncodeToString(b)
+	return t.UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b)
 }
 
 // SortResults orders results for reading: violations first, then the

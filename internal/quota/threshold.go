@@ -113,8 +113,8 @@ func ParseThreshold(s string) (ThresholdRule, error) {
 		return ThresholdRule{}, fmt.Errorf("threshold %q: want SPEC=N (code:L-XXXXXXXX=70, name:<glob>=95 or instance:<id or alias>/code:L-XXXXXXXX=60)", entry)
 	}
 	spec, num := strings.TrimSpace(entry[:i]), strings.TrimSpace(entry[i+1:])
-	pct, err := strconv.ParseFloat(num, 64)
-	if err != nil || pct < MinThreshold || pct > MaxThreshold {
+	pct, err := ParseNumber(num)
+	if err != nil || CheckThreshold(pct) != nil {
 		return ThresholdRule{}, fmt.Errorf("threshold %q: %q is not a percentage from %d to %d", entry, num, MinThreshold, MaxThreshold)
 	}
 	kind, value, _ := strings.Cut(spec, ":")

@@ -18,6 +18,7 @@ func TestParseThreshold(t *testing.T) {
 		{in: "code:connect.users_per_routing_profile=50", want: ThresholdRule{Kind: ThresholdCode, Quota: "connect.users_per_routing_profile", Percent: 50}},
 		{in: "code:L-12AB7C57", wantErr: `threshold "code:L-12AB7C57": want SPEC=N`},
 		{in: "code:L-12AB7C57=100", wantErr: `threshold "code:L-12AB7C57=100": "100" is not a percentage from 1 to 99`},
+		{in: "code:L-12AB7C57=NaN", wantErr: `threshold "code:L-12AB7C57=NaN": "NaN" is not a percentage from 1 to 99`},
 		{in: "code:L-12AB7C57=high", wantErr: `threshold "code:L-12AB7C57=high": "high" is not a percentage from 1 to 99`},
 		{in: "code:Users per instance=70", wantErr: `threshold "code:Users per instance=70": "Users per instance" is neither a quota code`},
 		{in: "name:Rate of [=70", wantErr: `threshold "name:Rate of [=70": bad pattern`},
