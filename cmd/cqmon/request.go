@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 
 	"github.com/cqmon/cqmon/internal/awsapi"
@@ -106,7 +105,7 @@ func increaseArgs(code, value, region string) (quota.Definition, float64, error)
 	if value == "" {
 		return d, 0, usagef("value: required (the limit to ask for)")
 	}
-	v, err := strconv.ParseFloat(value, 64)
+	v, err := quota.ParseNumber(value)
 	if err != nil || v <= 0 {
 		return d, 0, usagef("value: %q is not a positive number", value)
 	}

@@ -114,6 +114,8 @@ func TestRequestIncreaseRefusals(t *testing.T) {
 		{[]string{"--quota", "users", "--value", "3"}, `quota: "users" is not a quota code (L- and 8 hex digits)`},
 		{[]string{"--quota", "L-AA17A6B9", "--value", "many"}, `value: "many" is not a positive number`},
 		{[]string{"--quota", "L-AA17A6B9", "--value", "-3"}, `value: "-3" is not a positive number`},
+		{[]string{"--quota", "L-AA17A6B9", "--value", "NaN"}, `value: "NaN" is not a positive number`},
+		{[]string{"--quota", "L-AA17A6B9", "--value", "+Inf"}, `value: "+Inf" is not a positive number`},
 		{[]string{"--quota", "L-AA17A6B9"}, "value: required"},
 		{[]string{"--quota", "L-AA17A6B9", "--value", "5", "--region", "mars"}, `region: "mars" is not an AWS Region name`},
 	}
