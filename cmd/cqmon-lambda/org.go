@@ -13,10 +13,8 @@ import (
 	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/cqmon/cqmon/internal/awsapi"
-	"github.com/cqmon/cqmon/internal/awserr"
 	"github.com/cqmon/cqmon/internal/lambdaconfig"
 	"github.com/cqmon/cqmon/internal/monitor"
 	"github.com/cqmon/cqmon/internal/quota"
@@ -206,11 +204,11 @@ func (h *Handler) targets(ctx context.Context, in targetsInput) (targetsOutput, 
 		// or not: that is how the management account, which a
 		// service-managed StackSet never reaches, is covered when the hub
 		// runs there.
-		id, err := h.org.factory.For(regions[0]).STS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+		caller, err := h.org.factory.Caller(ctx)
 		if err != nil {
-			return out, fmt.Errorf("identify the caller: %s", awserr.Reason(err))
+			return out, err
 		}
-		own := aws.ToString(id.Account)
+		own := caller.Account
 		if !slices.ContainsFunc(listed, func(a orgtypes.Account) bool { return aws.ToString(a.Id) == own }) {
 			accounts = append(accounts, account{id: own})
 			slices.SortFunc(accounts, func(a, b account) int { return strings.Compare(a.id, b.id) })
