@@ -22,7 +22,8 @@ type dashboardStore interface {
 // stores' history, when a store keeps one or Options.HTML asks for it, and
 // writes it there. A history that cannot be read leaves the page without
 // trend lines and is reported with the rest.
-func (r *Runner) writeDashboards(ctx context.Context, rep *quota.Report, stores *store.Multi, sum *Summary) error {
+func (r *Runner) writeDashboards(ctx context.Context, rep *quota.Report, sum *Summary) error {
+	stores := r.Stores
 	var targets []dashboardStore
 	if stores != nil {
 		for _, s := range stores.Stores() {

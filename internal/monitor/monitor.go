@@ -226,7 +226,7 @@ func (r *Runner) run(ctx context.Context, start time.Time, runID, caller, item s
 		}
 		states = multi
 	}
-	if err := r.writeDashboards(ctx, rep, r.Stores, &sum); err != nil {
+	if err := r.writeDashboards(ctx, rep, &sum); err != nil {
 		rep.Errors = append(rep.Errors, quota.RunError{Scope: "dashboard", Message: err.Error()})
 		delivered = false
 	}
