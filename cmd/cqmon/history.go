@@ -32,7 +32,6 @@ func (o *historyOutput) Set(v string) error {
 	return fmt.Errorf("%q is not one of table, json, csv", v)
 }
 
-// maxSinceDays keeps --since within what a time.Duration holds.
 // cmdHistory prints past runs, or one quota's values over time, from a
 // history store.
 func cmdHistory(ctx context.Context, args []string, stdout, stderr io.Writer) error {
