@@ -68,11 +68,12 @@ func (r *Runner) writeDashboards(ctx context.Context, rep *quota.Report, sum *Su
 
 // History reads the runs a dashboard of rep draws its trend lines from:
 // at most dashboard.TrendRuns runs of the last dashboard.TrendWindow up to
-// rep's start.
+// rep's start. A run is one record per instance and one per scanned
+// account (its account-level quotas).
 func History(ctx context.Context, st store.Store, rep *quota.Report) ([]*quota.Report, error) {
 	runs, err := st.Runs(ctx, store.Query{
 		Since: rep.StartedAt.Add(-dashboard.TrendWindow),
-		Limit: dashboard.TrendRuns * (len(rep.Instances) + 1),
+		Limit: dashboard.TrendRuns * (len(rep.Instances) + max(1, rep.Scanned())),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read the history of the trend lines from %s: %w", st, err)
